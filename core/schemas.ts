@@ -1,0 +1,345 @@
+/**
+ * Zod schemas of the public API (v1). One schema gives validation, TypeScript types and the OpenAPI document.
+ * Every string and array has an explicit limit (SPEC §14); the limits are visible in the OpenAPI document.
+ */
+import { z } from 'zod';
+import {
+  ACTIONS,
+  CLOSE_REASONS,
+  DEAL_TYPES,
+  DIRECTIONS,
+  ERROR_REASONS,
+  HELP_TYPES,
+  ROLES,
+  SALES_STAGES,
+  STATUSES,
+} from './lifecycle.ts';
+import { isCurrency } from './money.ts';
+
+export const LIMITS = {
+  name: 200,
+  shortText: 100,
+  notes: 4000,
+  noteBody: 10_000,
+  email: 254,
+  phone: 40,
+  team: 50,
+  solutions: 20,
+  invitations: 20,
+  query: 200,
+  pageSize: 100,
+  idempotencyKey: 255,
+} as const;
+
+const trimmed = (max: number) => z.string().trim().min(1).max(max);
+
+export const Id = z.string().min(1).max(64).describe('An opaque identifier');
+
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  }, 'not a valid calendar date')
+  .describe('A date, YYYY-MM-DD');
+
+export const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code')
+  .refine(isCurrency, 'unknown ISO 4217 currency');
+
+export const Money = z
+  .strictObject({
+    amount: z
+      .string()
+      .regex(/^\d{1,15}(\.\d{1,10})?$/, 'expected a positive decimal string such as "125000.00"')
+      .describe('Decimal string, at most the currency’s minor digits'),
+    currency: Currency,
+  })
+  .meta({ id: 'Money' });
+
+export const MoneyOut = z.object({ amount: z.string(), currency: z.string() });
+
+export const TeamMemberInput = z.strictObject({
+  name: trimmed(LIMITS.name),
+  phone: z
+    .string()
+    .trim()
+    .min(3)
+    .max(LIMITS.phone)
+    .regex(/^[+0-9 ()./-]+$/, 'expected a phone number'),
+  email: z.string().trim().max(LIMITS.email).pipe(z.email()),
+});
+export type TeamMemberInput = z.infer<typeof TeamMemberInput>;
+
+export const Team = z.array(TeamMemberInput).min(1).max(LIMITS.team);
+
+export const CustomerContactInput = z.strictObject({
+  name: trimmed(LIMITS.name),
+  phone: TeamMemberInput.shape.phone,
+  email: TeamMemberInput.shape.email,
+});
+
+export const AddressInput = z.strictObject({
+  addressLine1: z.string().trim().max(LIMITS.name).optional(),
+  city: trimmed(LIMITS.shortText),
+  region: z.string().trim().max(LIMITS.shortText).optional(),
+  postalCode: z.string().trim().max(20).optional(),
+  country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166 two-letter country code'),
+});
+
+export const CustomerInput = z.union([
+  z.strictObject({ companyId: Id }),
+  z.strictObject({
+    name: trimmed(LIMITS.name),
+    address: AddressInput,
+    duns: z
+      .string()
+      .regex(/^\d{9}$/, 'D-U-N-S is exactly 9 digits')
+      .optional(),
+    website: z.string().trim().max(LIMITS.name).optional(),
+  }),
+]);
+
+export const HelpType = z.enum(HELP_TYPES);
+
+export const InvitationInput = z.strictObject({
+  partnerId: Id.describe('The invited organization’s id'),
+  closeDate: IsoDate,
+  value: Money,
+  notes: z.string().trim().max(LIMITS.notes).optional(),
+  team: Team,
+  solutionIds: z.array(Id).min(1).max(LIMITS.solutions),
+  help: HelpType.default('none'),
+});
+export type InvitationInput = z.infer<typeof InvitationInput>;
+
+export const CreateDealBody = z
+  .strictObject({
+    customer: CustomerInput,
+    customerContact: CustomerContactInput.optional(),
+    consent: z.strictObject({ shareContactWithVendor: z.boolean() }).optional(),
+    name: trimmed(LIMITS.name),
+    locationId: Id.optional().describe('Required for partners; a vendor seller’s deal uses the vendor’s location'),
+    value: Money,
+    closeDate: IsoDate,
+    crmId: z.string().trim().max(LIMITS.shortText).optional(),
+    campaignId: z.string().trim().max(LIMITS.shortText).optional(),
+    notes: z.string().trim().max(LIMITS.notes).optional(),
+    team: Team,
+    solutionIds: z.array(Id).min(1).max(LIMITS.solutions),
+    vendorHelp: HelpType.default('none'),
+    shareWithVendor: z.boolean().default(false),
+    invitations: z.array(InvitationInput).max(LIMITS.invitations).default([]),
+  })
+  .meta({ id: 'CreateDeal' });
+export type CreateDealBody = z.infer<typeof CreateDealBody>;
+
+export const PatchDealBody = z
+  .strictObject({
+    name: trimmed(LIMITS.name).optional(),
+    value: Money.optional(),
+    closeDate: IsoDate.optional(),
+    crmId: z.string().trim().max(LIMITS.shortText).nullable().optional(),
+    campaignId: z.string().trim().max(LIMITS.shortText).nullable().optional(),
+    team: Team.optional(),
+    solutionIds: z.array(Id).min(1).max(LIMITS.solutions).optional(),
+    customerContact: CustomerContactInput.nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'nothing to change');
+export type PatchDealBody = z.infer<typeof PatchDealBody>;
+
+export const AcceptBody = z.strictObject({
+  name: trimmed(LIMITS.name).optional(),
+  value: Money.optional(),
+  closeDate: IsoDate.optional(),
+  notes: z.string().trim().max(LIMITS.notes).optional(),
+  crmId: z.string().trim().max(LIMITS.shortText).optional(),
+  campaignId: z.string().trim().max(LIMITS.shortText).optional(),
+  team: Team.optional(),
+});
+export type AcceptBody = z.infer<typeof AcceptBody>;
+
+export const DeclineBody = z.strictObject({
+  reason: z.enum(CLOSE_REASONS),
+  notes: z.string().trim().max(LIMITS.notes).optional(),
+});
+export const LoseBody = DeclineBody;
+export const CloseAsErrorBody = z.strictObject({
+  reason: z.enum(ERROR_REASONS),
+  notes: z.string().trim().max(LIMITS.notes).optional(),
+});
+export const StageBody = z.strictObject({ stage: z.enum(SALES_STAGES as [string, ...string[]]) });
+export const WinBody = z.strictObject({ notes: z.string().trim().max(LIMITS.notes).optional() }).optional();
+
+export const InviteBody = z
+  .strictObject({
+    vendor: z
+      .strictObject({ help: HelpType.default('none'), notes: z.string().trim().max(LIMITS.notes).optional() })
+      .optional(),
+    partners: z.array(InvitationInput).min(1).max(LIMITS.invitations).optional(),
+    customerContact: CustomerContactInput.optional(),
+    consent: z.strictObject({ shareContactWithVendor: z.boolean() }).optional(),
+  })
+  .refine((body) => body.vendor !== undefined || body.partners !== undefined, 'invite the vendor or partners');
+export type InviteBody = z.infer<typeof InviteBody>;
+
+export const NoteBody = z.strictObject({ body: trimmed(LIMITS.noteBody) });
+
+export const ListQuery = z.strictObject({
+  view: z.enum(['inbound', 'outbound', 'favorites', 'closed']).default('inbound'),
+  status: z.enum(STATUSES).optional(),
+  type: z.enum(DEAL_TYPES).optional(),
+  salesStage: z.enum(SALES_STAGES as [string, ...string[]]).optional(),
+  locationId: Id.optional(),
+  q: z.string().trim().min(1).max(LIMITS.query).optional(),
+  expiringWithinDays: z.coerce.number().int().min(0).max(14).optional(),
+  sort: z.enum(['updatedAt', 'value', 'closeDate', 'expiresAt']).default('updatedAt'),
+  order: z.enum(['asc', 'desc']).optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageSize).default(25),
+  cursor: z.string().max(500).optional(),
+});
+export type ListQuery = z.infer<typeof ListQuery>;
+
+// ---------------------------------------------------------------- responses
+
+const OrgRef = z.object({ id: z.string(), name: z.string() });
+const TeamMemberOut = z.object({
+  name: z.string(),
+  phone: z.string(),
+  email: z.string(),
+  organization: OrgRef,
+});
+
+export const DealOut = z
+  .object({
+    id: z.string(),
+    engagementId: z.string(),
+    organization: OrgRef,
+    direction: z.enum(DIRECTIONS),
+    type: z.enum(DEAL_TYPES),
+    status: z.enum(STATUSES),
+    salesStage: z.string(),
+    name: z.string(),
+    location: z.object({ id: z.string(), name: z.string(), country: z.string(), city: z.string() }),
+    value: MoneyOut,
+    closeDate: z.string(),
+    crmId: z.string().nullable(),
+    campaignId: z.string().nullable(),
+    customer: z.object({
+      companyId: z.string().nullable(),
+      name: z.string(),
+      duns: z.string().nullable(),
+      website: z.string().nullable(),
+      verified: z.boolean(),
+      address: z.object({
+        addressLine1: z.string().nullable(),
+        city: z.string(),
+        region: z.string().nullable(),
+        postalCode: z.string().nullable(),
+        country: z.string(),
+      }),
+    }),
+    customerContact: z.object({ name: z.string(), phone: z.string(), email: z.string() }).nullable(),
+    consent: z.object({ shareContactWithVendor: z.boolean() }),
+    team: z.array(TeamMemberOut),
+    solutions: z.array(
+      z.object({ id: z.string(), name: z.string(), kind: z.string(), publisher: OrgRef, offerType: z.string().nullable() }),
+    ),
+    help: z.enum(HELP_TYPES).describe('Help this organization was asked for (inbound) or asked the vendor for'),
+    participants: z.array(
+      z.object({
+        organization: OrgRef.extend({ kind: z.enum(['vendor', 'partner']) }),
+        status: z.enum(STATUSES),
+        direction: z.enum(DIRECTIONS),
+        help: z.enum(HELP_TYPES),
+        team: z.array(TeamMemberOut),
+      }),
+    ),
+    invitedBy: z.object({ organization: OrgRef, notes: z.string().nullable(), help: z.enum(HELP_TYPES) }).nullable(),
+    receivedAt: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+    reason: z.string().nullable(),
+    reasonNotes: z.string().nullable(),
+    favorite: z.boolean(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    closedAt: z.string().nullable(),
+    abilities: z.object(Object.fromEntries(ACTIONS.map((a) => [a, z.boolean()])) as Record<
+      (typeof ACTIONS)[number],
+      z.ZodBoolean
+    >),
+  })
+  .meta({ id: 'Deal' });
+export type DealOut = z.infer<typeof DealOut>;
+
+export const DealSummaryOut = DealOut.pick({
+  id: true,
+  engagementId: true,
+  direction: true,
+  type: true,
+  status: true,
+  salesStage: true,
+  name: true,
+  location: true,
+  value: true,
+  closeDate: true,
+  expiresAt: true,
+  favorite: true,
+  version: true,
+  createdAt: true,
+  updatedAt: true,
+})
+  .extend({
+    customer: z.object({ name: z.string(), city: z.string(), country: z.string() }),
+    participants: z.array(z.object({ organization: OrgRef, status: z.enum(STATUSES), direction: z.enum(DIRECTIONS) })),
+  })
+  .meta({ id: 'DealSummary' });
+export type DealSummaryOut = z.infer<typeof DealSummaryOut>;
+
+export const DealListOut = z.object({ items: z.array(DealSummaryOut), nextCursor: z.string().nullable() });
+
+export const NoteOut = z.object({
+  id: z.string(),
+  body: z.string(),
+  author: z.object({ name: z.string(), organization: OrgRef }),
+  createdAt: z.string(),
+});
+
+export const ActivityOut = z.object({
+  id: z.string(),
+  type: z.string(),
+  actor: z.object({ name: z.string().nullable(), organization: OrgRef.nullable() }),
+  organization: OrgRef.describe('The organization whose record the entry is about'),
+  changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
+  createdAt: z.string(),
+});
+
+export const ErrorOut = z
+  .object({
+    error: z.object({ code: z.string(), message: z.string(), path: z.string().optional(), requestId: z.string().optional() }),
+  })
+  .meta({ id: 'Error' });
+
+export const MeOut = z.object({
+  user: z.object({ id: z.string(), name: z.string(), email: z.string(), locale: z.string() }),
+  organization: z.object({
+    id: z.string(),
+    kind: z.enum(['vendor', 'partner']),
+    name: z.string(),
+    partnerId: z.string().nullable(),
+    coSellReady: z.boolean(),
+    assessmentApproved: z.boolean(),
+    locations: z.array(z.object({ id: z.string(), name: z.string(), country: z.string(), city: z.string() })),
+    tenants: z.array(z.object({ id: z.string(), domain: z.string(), name: z.string() })),
+  }),
+  tenant: z.object({ id: z.string(), domain: z.string(), name: z.string() }).nullable(),
+  roles: z.array(
+    z.object({
+      role: z.enum(ROLES),
+      scope: z.union([z.literal('company'), z.object({ locationIds: z.array(z.string()) })]),
+    }),
+  ),
+});

@@ -1,0 +1,93 @@
+/**
+ * The `cosell` command: `npm run cosell -- <command>`.
+ *   serve                      start the server (what `npm start` runs)
+ *   migrate                    migrate the database named by DATABASE_URL
+ *   seed-demo                  load the demo ecosystem into an empty database
+ *   token --email <e-mail>     print a new API token for a user (demo or admin use)
+ */
+import { parseArgs } from 'node:util';
+import { systemClock } from '../clock.ts';
+import { readConfig } from '../config.ts';
+import { migrateToLatest, openDatabase } from '../db/database.ts';
+import { findUserByEmail } from '../db/repositories/users.ts';
+import { serve } from '../main.ts';
+import { issueApiToken } from '../services/auth.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { isEmpty } from '../services/ecosystem.ts';
+import { seedDemo } from '../services/seed-demo.ts';
+
+const USAGE = `usage: npm run cosell -- <command>
+  serve                    start the server (PORT, DATABASE_URL, … from the environment)
+  migrate                  migrate the database named by DATABASE_URL
+  seed-demo                load the demo ecosystem into an empty database
+  token --email <e-mail>   print a new API token for that user`;
+
+async function withContext<T>(work: (ctx: ServiceContext) => Promise<T>): Promise<T> {
+  const config = readConfig();
+  const handle = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(handle);
+    return await work({
+      db: handle.db,
+      dialect: handle.dialect,
+      clock: systemClock(),
+      config: { vendorName: config.vendorName, sessionTtlHours: config.sessionTtlHours },
+    });
+  } finally {
+    await handle.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      await serve();
+      return -1; // keeps running
+    case 'migrate':
+      await withContext(async () => undefined);
+      process.stdout.write('database is up to date\n');
+      return 0;
+    case 'seed-demo':
+      return withContext(async (ctx) => {
+        if (!(await isEmpty(ctx))) {
+          process.stderr.write('the database already holds organizations; seed-demo loads only into an empty one\n');
+          return 1;
+        }
+        const summary = await seedDemo(ctx);
+        process.stdout.write(`demo ecosystem loaded: ${JSON.stringify(summary)}\n`);
+        return 0;
+      });
+    case 'token': {
+      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' } } });
+      if (!values.email) {
+        process.stderr.write(`${USAGE}\n`);
+        return 2;
+      }
+      const email = values.email;
+      return withContext(async (ctx) => {
+        const user = await findUserByEmail(ctx.db, email.trim().toLowerCase());
+        if (!user) {
+          process.stderr.write(`no user with the e-mail ${email}\n`);
+          return 1;
+        }
+        const token = await issueApiToken(ctx, user.id, user.organization_id, values.name ?? 'cli');
+        process.stdout.write(`${token.token}\n`);
+        return 0;
+      });
+    }
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      return command ? 2 : 0;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,225 @@
+/**
+ * Deal storage: engagements, participant records, their teams and solutions, notes, favorites.
+ * Plain functions, executor first, no business rules (who may do what lives in access/ and core/).
+ */
+import type { Insertable, Updateable } from 'kysely';
+import type { Executor } from '../database.ts';
+import type {
+  EngagementsTable,
+  NotesTable,
+  ParticipantsTable,
+  TeamMembersTable,
+} from '../schema.ts';
+
+export type ParticipantRow = ParticipantsTable;
+export type EngagementRow = EngagementsTable;
+
+export async function insertEngagement(db: Executor, row: Insertable<EngagementsTable>): Promise<void> {
+  await db.insertInto('engagements').values(row).execute();
+}
+
+export async function insertParticipant(db: Executor, row: Insertable<ParticipantsTable>): Promise<void> {
+  await db.insertInto('participants').values(row).execute();
+}
+
+export async function replaceTeam(
+  db: Executor,
+  participantId: string,
+  members: Omit<Insertable<TeamMembersTable>, 'participant_id' | 'position'>[],
+): Promise<void> {
+  await db.deleteFrom('team_members').where('participant_id', '=', participantId).execute();
+  if (members.length === 0) return;
+  await db
+    .insertInto('team_members')
+    .values(members.map((m, position) => ({ ...m, participant_id: participantId, position })))
+    .execute();
+}
+
+export async function replaceSolutions(db: Executor, participantId: string, solutionIds: string[]): Promise<void> {
+  await db.deleteFrom('deal_solutions').where('participant_id', '=', participantId).execute();
+  if (solutionIds.length === 0) return;
+  await db
+    .insertInto('deal_solutions')
+    .values(solutionIds.map((solution_id, position) => ({ participant_id: participantId, solution_id, position })))
+    .execute();
+}
+
+/**
+ * Compare-and-set write (DESIGN rule 4): changes the record only if it is still at `version`,
+ * and bumps the version. Returns false when someone else changed it first.
+ */
+export async function updateParticipantIfVersion(
+  db: Executor,
+  id: string,
+  version: number,
+  changes: Updateable<ParticipantsTable>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('participants')
+    .set({ ...changes, version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function updateEngagementIfVersion(
+  db: Executor,
+  id: string,
+  version: number,
+  changes: Updateable<EngagementsTable>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('engagements')
+    .set({ ...changes, version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function getParticipant(db: Executor, id: string): Promise<ParticipantRow | undefined> {
+  return db.selectFrom('participants').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function getEngagement(db: Executor, id: string): Promise<EngagementRow | undefined> {
+  return db.selectFrom('engagements').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Every participant record of the given engagements, with its organization. */
+export async function participantsOfEngagements(db: Executor, engagementIds: readonly string[]) {
+  if (engagementIds.length === 0) return [];
+  return db
+    .selectFrom('participants as p')
+    .innerJoin('organizations as o', 'o.id', 'p.organization_id')
+    .select([
+      'p.id',
+      'p.engagement_id',
+      'p.organization_id',
+      'p.direction',
+      'p.status',
+      'p.help',
+      'p.created_at',
+      'o.name as organization_name',
+      'o.kind as organization_kind',
+    ])
+    .where('p.engagement_id', 'in', engagementIds)
+    .orderBy('p.created_at')
+    .orderBy('p.id')
+    .execute();
+}
+
+export async function teamsOf(db: Executor, participantIds: readonly string[]) {
+  if (participantIds.length === 0) return [];
+  return db
+    .selectFrom('team_members as t')
+    .innerJoin('organizations as o', 'o.id', 't.organization_id')
+    .select([
+      't.participant_id',
+      't.organization_id',
+      't.name',
+      't.phone',
+      't.email',
+      't.email_key',
+      'o.name as organization_name',
+    ])
+    .where('t.participant_id', 'in', participantIds)
+    .orderBy('t.participant_id')
+    .orderBy('t.position')
+    .execute();
+}
+
+export async function solutionsOf(db: Executor, participantId: string) {
+  return db
+    .selectFrom('deal_solutions as ds')
+    .innerJoin('solutions as s', 's.id', 'ds.solution_id')
+    .innerJoin('organizations as o', 'o.id', 's.organization_id')
+    .select(['s.id', 's.name', 's.kind', 's.offer_type', 's.organization_id', 'o.name as publisher_name'])
+    .where('ds.participant_id', '=', participantId)
+    .orderBy('ds.position')
+    .execute();
+}
+
+export async function favoriteIds(db: Executor, userId: string, participantIds: readonly string[]): Promise<Set<string>> {
+  if (participantIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('favorites')
+    .select('participant_id')
+    .where('user_id', '=', userId)
+    .where('participant_id', 'in', participantIds)
+    .execute();
+  return new Set(rows.map((r) => r.participant_id));
+}
+
+export async function setFavorite(db: Executor, userId: string, participantId: string, at: string): Promise<void> {
+  await db
+    .insertInto('favorites')
+    .values({ user_id: userId, participant_id: participantId, created_at: at })
+    .onConflict((oc) => oc.columns(['user_id', 'participant_id']).doNothing())
+    .execute();
+}
+
+export async function clearFavorite(db: Executor, userId: string, participantId: string): Promise<void> {
+  await db.deleteFrom('favorites').where('user_id', '=', userId).where('participant_id', '=', participantId).execute();
+}
+
+export async function insertNote(db: Executor, row: Insertable<NotesTable>): Promise<void> {
+  await db.insertInto('notes').values(row).execute();
+}
+
+export async function notesOf(db: Executor, engagementId: string) {
+  return db
+    .selectFrom('notes as n')
+    .innerJoin('organizations as o', 'o.id', 'n.organization_id')
+    .select(['n.id', 'n.body', 'n.author_name', 'n.organization_id', 'o.name as organization_name', 'n.created_at'])
+    .where('n.engagement_id', '=', engagementId)
+    .orderBy('n.created_at')
+    .orderBy('n.id')
+    .execute();
+}
+
+/**
+ * Expires received records whose response window has passed, in one statement, and returns them.
+ * The status condition makes it a compare-and-set: a record accepted or expired meanwhile is skipped.
+ */
+export async function expireDueRecords(
+  db: Executor,
+  now: string,
+  filter: { organizationId?: string; participantId?: string; limit: number },
+) {
+  let due = db
+    .selectFrom('participants')
+    .select('id')
+    .where('status', '=', 'received')
+    .where('expires_at', '<=', now);
+  if (filter.organizationId) due = due.where('organization_id', '=', filter.organizationId);
+  if (filter.participantId) due = due.where('id', '=', filter.participantId);
+  return db
+    .updateTable('participants')
+    .set((eb) => ({
+      status: 'expired',
+      version: eb('version', '+', 1),
+      updated_at: now,
+      closed_at: now,
+    }))
+    .where('id', 'in', due.limit(filter.limit))
+    .where('status', '=', 'received')
+    .returning(['id', 'engagement_id', 'organization_id', 'version'])
+    .execute();
+}
+
+/** Is there a received record of this scope that is already past its deadline? (cheap, indexed) */
+export async function hasDueRecords(
+  db: Executor,
+  now: string,
+  filter: { organizationId?: string; participantId?: string },
+): Promise<boolean> {
+  let query = db
+    .selectFrom('participants')
+    .select('id')
+    .where('status', '=', 'received')
+    .where('expires_at', '<=', now);
+  if (filter.organizationId) query = query.where('organization_id', '=', filter.organizationId);
+  if (filter.participantId) query = query.where('id', '=', filter.participantId);
+  return (await query.limit(1).executeTakeFirst()) !== undefined;
+}

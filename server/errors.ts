@@ -1,0 +1,42 @@
+/**
+ * The closed set of error codes (DESIGN rule 6): code → HTTP status → default message.
+ * Services throw DomainError with one of these codes; the HTTP layer maps it. Anything else is a 500.
+ */
+export const ERROR_CODES = {
+  'invalid-input': { status: 400, message: 'The request is not valid.' },
+  'invalid-json': { status: 400, message: 'The request body is not valid JSON.' },
+  'invalid-cursor': { status: 400, message: 'The cursor is not valid for this list.' },
+  'creator-not-on-team': { status: 400, message: 'Put yourself on the team, or you could not see the deal you create.' },
+  unauthenticated: { status: 401, message: 'Sign in or send a valid API token.' },
+  'invalid-credentials': { status: 401, message: 'E-mail or password is wrong.' },
+  forbidden: { status: 403, message: 'Your role does not allow this.' },
+  'csrf-failed': { status: 403, message: 'The CSRF token is missing or wrong.' },
+  'not-found': { status: 404, message: 'Not found.' },
+  'method-not-allowed': { status: 405, message: 'Method not allowed.' },
+  'invalid-state': { status: 409, message: 'This action is not allowed in the deal’s current state.' },
+  'stages-incomplete': { status: 409, message: 'Every assessment stage must be complete before the deal is won.' },
+  'invitation-not-allowed': { status: 409, message: 'This deal cannot invite that party now.' },
+  'already-participant': { status: 409, message: 'That organization already takes part in the deal.' },
+  'precondition-failed': { status: 412, message: 'The deal changed since you read it; reload and try again.' },
+  'payload-too-large': { status: 413, message: 'The request body is too large (limit 1 MB).' },
+  'unsupported-media-type': { status: 415, message: 'Send JSON (Content-Type: application/json).' },
+  'idempotency-key-reused': { status: 422, message: 'This Idempotency-Key was used with a different request.' },
+  'precondition-required': { status: 428, message: 'Send If-Match with the ETag of the deal you read.' },
+  'rate-limited': { status: 429, message: 'Too many requests.' },
+  internal: { status: 500, message: 'Something went wrong on our side.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly path: string | undefined;
+  constructor(code: ErrorCode, message?: string, path?: string) {
+    super(message ?? ERROR_CODES[code].message);
+    this.code = code;
+    this.path = path;
+  }
+}
+
+export const notFound = () => new DomainError('not-found');
+export const invalid = (path: string, message: string) => new DomainError('invalid-input', message, path);

@@ -1,0 +1,115 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Id, LIMITS, MeOut } from '../../core/schemas.ts';
+import { login, logout, me, createApiToken, listApiTokens, revokeToken } from '../services/auth.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { actorOf, CSRF_HEADER, SESSION_COOKIE } from './auth.ts';
+import { errorResponses } from './common.ts';
+
+const LoginBody = z.strictObject({
+  email: z.string().trim().min(3).max(LIMITS.email),
+  password: z.string().min(1).max(1024),
+});
+
+export function authRoutes(ctx: ServiceContext) {
+  return async (plain: FastifyInstance) => {
+    const app = plain.withTypeProvider<ZodTypeProvider>();
+
+    app.post(
+      '/auth/login',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign in with e-mail and password; sets the session cookie',
+          security: [],
+          body: LoginBody,
+          response: {
+            200: z.object({ csrfToken: z.string(), csrfHeader: z.string(), expiresAt: z.string() }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request, reply) => {
+        const session = await login(ctx, request.body.email, request.body.password);
+        const secure = process.env.COOKIE_SECURE === 'true' || (process.env.COOKIE_SECURE !== 'false' && request.protocol === 'https');
+        reply.setCookie(SESSION_COOKIE, session.token, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure,
+          expires: session.expiresAt,
+        });
+        return { csrfToken: session.csrfToken, csrfHeader: CSRF_HEADER, expiresAt: session.expiresAt.toISOString() };
+      },
+    );
+
+    app.post(
+      '/auth/logout',
+      { schema: { tags: ['auth'], summary: 'End the browser session', response: { 204: z.undefined(), ...errorResponses } } },
+      async (request, reply) => {
+        await logout(ctx, actorOf(request));
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.status(204).send();
+      },
+    );
+
+    app.get(
+      '/me',
+      { schema: { tags: ['auth'], summary: 'The caller, its organization, tenants and roles', response: { 200: MeOut, ...errorResponses } } },
+      async (request) => me(ctx, actorOf(request)),
+    );
+
+    const TokenOut = z.object({
+      id: z.string(),
+      name: z.string(),
+      createdAt: z.string(),
+      lastUsedAt: z.string().nullable(),
+      revokedAt: z.string().nullable(),
+    });
+    app.post(
+      '/tokens',
+      {
+        schema: {
+          tags: ['tokens'],
+          summary: 'Create an API token for the caller; the token is shown only in this response',
+          body: z.strictObject({ name: z.string().trim().min(1).max(LIMITS.shortText) }),
+          response: {
+            201: z.object({ id: z.string(), name: z.string(), token: z.string(), createdAt: z.string() }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request, reply) => {
+        const token = await createApiToken(ctx, actorOf(request), request.body.name);
+        return reply.status(201).send(token);
+      },
+    );
+    app.get(
+      '/tokens',
+      {
+        schema: {
+          tags: ['tokens'],
+          summary: 'The caller’s API tokens (never the secrets)',
+          response: { 200: z.object({ items: z.array(TokenOut) }), ...errorResponses },
+        },
+      },
+      async (request) => listApiTokens(ctx, actorOf(request)),
+    );
+    app.delete(
+      '/tokens/:id',
+      {
+        schema: {
+          tags: ['tokens'],
+          summary: 'Revoke one of the caller’s API tokens (effective immediately)',
+          params: z.object({ id: Id }),
+          response: { 204: z.undefined(), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        await revokeToken(ctx, actorOf(request), request.params.id);
+        return reply.status(204).send();
+      },
+    );
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Resolves the caller once per request: `Authorization: Bearer <token>` or the session cookie.
+ * Cookie sessions must send the CSRF token on every state-changing request (the browser would
+ * otherwise attach the cookie to a forged cross-site request).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Actor } from '../access/actor.ts';
+import { DomainError } from '../errors.ts';
+import { actorFromApiToken, actorFromSession } from '../services/auth.ts';
+import type { ServiceContext } from '../services/context.ts';
+
+export const SESSION_COOKIE = 'cosell_session';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+export function registerAuth(app: FastifyInstance, ctx: ServiceContext): void {
+  app.decorateRequest('actor', null);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/v1/')) return;
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      const actor = match?.[1] ? await actorFromApiToken(ctx, match[1]) : null;
+      if (!actor) throw new DomainError('unauthenticated', 'The API token is missing, wrong or revoked.');
+      request.actor = actor;
+      return;
+    }
+    const sessionToken = request.cookies[SESSION_COOKIE];
+    if (!sessionToken) return;
+    const actor = await actorFromSession(ctx, sessionToken);
+    if (!actor) return;
+    if (!SAFE_METHODS.has(request.method) && actor.via.kind === 'session') {
+      if (request.headers[CSRF_HEADER] !== actor.via.csrfToken) throw new DomainError('csrf-failed');
+    }
+    request.actor = actor;
+  });
+}
+
+/** The signed-in caller, or 401. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new DomainError('unauthenticated');
+  return request.actor;
+}

@@ -1,0 +1,53 @@
+/**
+ * Starts the server: reads config, opens and migrates the database, loads the demo ecosystem on the
+ * first start of the embedded database, starts the background jobs, listen().
+ */
+import { build } from './app.ts';
+import { movableClock, systemClock } from './clock.ts';
+import { readConfig, type Config } from './config.ts';
+import { migrateToLatest, openDatabase } from './db/database.ts';
+import { startExpirySweeper } from './jobs/expiry-sweeper.ts';
+import type { ServiceContext } from './services/context.ts';
+import { isEmpty } from './services/ecosystem.ts';
+import { seedDemo } from './services/seed-demo.ts';
+
+export async function serve(config: Config = readConfig()): Promise<void> {
+  const handle = openDatabase(config.databaseUrl);
+  await migrateToLatest(handle);
+  const ctx: ServiceContext = {
+    db: handle.db,
+    dialect: handle.dialect,
+    clock: config.demoClock ? movableClock() : systemClock(),
+    config: { vendorName: config.vendorName, sessionTtlHours: config.sessionTtlHours },
+  };
+  const app = await build(ctx, { logLevel: config.logLevel });
+  let seeded = false;
+  // Demo data only ever goes into the embedded database, and only when it is new.
+  if (handle.dialect === 'sqlite' && (await isEmpty(ctx))) {
+    app.log.info('new embedded database: loading the demo ecosystem');
+    const summary = await seedDemo(ctx);
+    app.log.info(summary, 'demo ecosystem loaded');
+    seeded = true;
+  }
+  const sweeper = startExpirySweeper(ctx, config.expirySweepSeconds * 1000, app.log);
+  await app.listen({ port: config.port, host: config.host });
+  const hint = seeded || handle.dialect === 'sqlite'
+    ? `\n  Demo personas (password cosell-demo): radmin@contoso.example, user.se@contoso.example, ` +
+      `vadmin@northwind.example, seller@northwind.example — see README.md.\n` +
+      `  API token: npm run cosell -- token --email radmin@contoso.example\n`
+    : '';
+  process.stdout.write(`\ncosell is running at ${config.publicUrl}  (API docs: ${config.publicUrl}/api/docs)${hint}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await sweeper.stop();
+    await handle.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

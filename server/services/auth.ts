@@ -1,0 +1,159 @@
+/**
+ * Sign-in and who is calling: password sessions (cookie + CSRF token) and API tokens.
+ * Secrets are random 32 bytes; only their SHA-256 is stored.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Role } from '../../core/lifecycle.ts';
+import { type Actor, emailKey } from '../access/actor.ts';
+import {
+  apiTokensOf,
+  findApiTokenByHash,
+  findSessionByHash,
+  findUserByEmail,
+  insertApiToken,
+  insertSession,
+  loadActorRows,
+  revokeApiToken,
+  revokeSession,
+  touchApiToken,
+} from '../db/repositories/users.ts';
+import { getOrganization, locationsOf, tenantsOf } from '../db/repositories/organizations.ts';
+import { DomainError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { type ServiceContext, nowIso } from './context.ts';
+import { UNUSABLE_HASH, verifyPassword } from './passwords.ts';
+
+export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+const secret = (prefix: string) => `${prefix}_${randomBytes(32).toString('base64url')}`;
+
+export async function login(ctx: ServiceContext, email: string, password: string) {
+  const user = await findUserByEmail(ctx.db, emailKey(email));
+  // Verify even when the user is missing, so timing does not tell which e-mails exist.
+  const ok = await verifyPassword(password, user?.password_hash ?? UNUSABLE_HASH);
+  if (!user || !ok || user.disabled_at || !user.password_hash) throw new DomainError('invalid-credentials');
+  const token = secret('css');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const now = ctx.clock.now();
+  const expiresAt = new Date(now.getTime() + ctx.config.sessionTtlHours * 3_600_000);
+  await insertSession(ctx.db, {
+    id: newId(),
+    token_hash: sha256(token),
+    user_id: user.id,
+    csrf_token: csrfToken,
+    created_at: now.toISOString(),
+    expires_at: expiresAt.toISOString(),
+    revoked_at: null,
+  });
+  return { token, csrfToken, expiresAt };
+}
+
+export async function logout(ctx: ServiceContext, actor: Actor): Promise<void> {
+  if (actor.via.kind === 'session') await revokeSession(ctx.db, actor.via.sessionId, nowIso(ctx));
+}
+
+export async function actorFor(ctx: ServiceContext, userId: string, via: Actor['via']): Promise<Actor | null> {
+  const rows = await loadActorRows(ctx.db, userId);
+  if (!rows) return null;
+  const grants = new Map<string, string[] | null>();
+  for (const row of rows.roles) {
+    const existing = grants.get(row.role);
+    if (row.location_id === null || existing === null) grants.set(row.role, null);
+    else grants.set(row.role, [...(existing ?? []), row.location_id]);
+  }
+  return {
+    userId: rows.user.id,
+    name: rows.user.name,
+    email: rows.user.email,
+    emailKey: emailKey(rows.user.email),
+    locale: rows.user.locale,
+    organizationId: rows.user.organization_id,
+    organizationKind: rows.user.organization_kind,
+    organizationName: rows.user.organization_name,
+    roles: [...grants].map(([role, locationIds]) => ({ role: role as Role, locationIds })),
+    via,
+  };
+}
+
+export async function actorFromSession(ctx: ServiceContext, token: string): Promise<Actor | null> {
+  const session = await findSessionByHash(ctx.db, sha256(token));
+  if (!session || session.revoked_at || session.expires_at <= nowIso(ctx)) return null;
+  return actorFor(ctx, session.user_id, { kind: 'session', sessionId: session.id, csrfToken: session.csrf_token });
+}
+
+export async function actorFromApiToken(ctx: ServiceContext, token: string): Promise<Actor | null> {
+  const row = await findApiTokenByHash(ctx.db, sha256(token));
+  if (!row || row.revoked_at) return null;
+  const actor = await actorFor(ctx, row.user_id, { kind: 'token', tokenId: row.id });
+  if (!actor || actor.organizationId !== row.organization_id) return null;
+  // Last use is a hint for the token list, not worth a write per request.
+  if (!row.last_used_at || Date.parse(nowIso(ctx)) - Date.parse(row.last_used_at) > 60_000) {
+    await touchApiToken(ctx.db, row.id, nowIso(ctx));
+  }
+  return actor;
+}
+
+export async function createApiToken(ctx: ServiceContext, actor: Actor, name: string) {
+  return issueApiToken(ctx, actor.userId, actor.organizationId, name);
+}
+
+/** Issues a token for a user (also used by the CLI). The secret is returned once and never stored. */
+export async function issueApiToken(ctx: ServiceContext, userId: string, organizationId: string, name: string) {
+  const token = secret('cst');
+  const id = newId();
+  const createdAt = nowIso(ctx);
+  await insertApiToken(ctx.db, {
+    id,
+    organization_id: organizationId,
+    user_id: userId,
+    name,
+    token_hash: sha256(token),
+    created_at: createdAt,
+    last_used_at: null,
+    revoked_at: null,
+  });
+  return { id, name, token, createdAt };
+}
+
+export async function listApiTokens(ctx: ServiceContext, actor: Actor) {
+  const rows = await apiTokensOf(ctx.db, actor.userId);
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+      revokedAt: r.revoked_at,
+    })),
+  };
+}
+
+export async function revokeToken(ctx: ServiceContext, actor: Actor, id: string): Promise<void> {
+  if (!(await revokeApiToken(ctx.db, actor.userId, id, nowIso(ctx)))) throw new DomainError('not-found');
+}
+
+export async function me(ctx: ServiceContext, actor: Actor) {
+  const organization = await getOrganization(ctx.db, actor.organizationId);
+  if (!organization) throw new DomainError('not-found');
+  const locations = await locationsOf(ctx.db, actor.organizationId);
+  const tenants = await tenantsOf(ctx.db, actor.organizationId);
+  const rows = await loadActorRows(ctx.db, actor.userId);
+  const tenant = tenants.find((t) => t.id === rows?.user.tenant_id) ?? null;
+  return {
+    user: { id: actor.userId, name: actor.name, email: actor.email, locale: actor.locale },
+    organization: {
+      id: organization.id,
+      kind: organization.kind,
+      name: organization.name,
+      partnerId: organization.partner_id,
+      coSellReady: organization.co_sell_ready === 1,
+      assessmentApproved: organization.assessment_approved === 1,
+      locations: locations.map((l) => ({ id: l.id, name: l.name, country: l.country, city: l.city })),
+      tenants,
+    },
+    tenant,
+    roles: actor.roles.map((g) => ({
+      role: g.role,
+      scope: g.locationIds === null ? ('company' as const) : { locationIds: g.locationIds },
+    })),
+  };
+}

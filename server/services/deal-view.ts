@@ -1,0 +1,167 @@
+/**
+ * Reading one deal: find it through the visibility predicate (404 otherwise), load what its page shows,
+ * and present it as the caller's organization sees it. Another organization's CRM ID, campaign ID and
+ * favorites are never part of it.
+ */
+import type { DealOut } from '../../core/schemas.ts';
+import type { DealType, Direction, HelpType, SalesStage, Status } from '../../core/lifecycle.ts';
+import { formatAmount } from '../../core/money.ts';
+import type { Actor } from '../access/actor.ts';
+import { abilitiesOf, type DealFacts, visibleDeals } from '../access/visibility.ts';
+import type { Executor } from '../db/database.ts';
+import {
+  favoriteIds,
+  getEngagement,
+  type EngagementRow,
+  type ParticipantRow,
+  participantsOfEngagements,
+  solutionsOf,
+  teamsOf,
+} from '../db/repositories/deals.ts';
+import { getLocation, organizationsByIds } from '../db/repositories/organizations.ts';
+import { notFound } from '../errors.ts';
+
+export interface LoadedDeal {
+  record: ParticipantRow;
+  engagement: EngagementRow;
+  facts: DealFacts;
+}
+
+/** The participant record `id` if the actor may see it; 404 (indistinguishable from missing) otherwise. */
+export async function findVisibleRecord(db: Executor, actor: Actor, id: string): Promise<ParticipantRow> {
+  const record = await db
+    .selectFrom('participants as p')
+    .selectAll('p')
+    .where('p.id', '=', id)
+    .where(visibleDeals(actor))
+    .executeTakeFirst();
+  if (!record) throw notFound();
+  return record;
+}
+
+/** Loads the facts the access rules need about a visible record. */
+export async function loadDeal(db: Executor, actor: Actor, id: string): Promise<LoadedDeal> {
+  const record = await findVisibleRecord(db, actor, id);
+  const engagement = await getEngagement(db, record.engagement_id);
+  if (!engagement) throw notFound();
+  const ownTeam = await db
+    .selectFrom('team_members')
+    .select('email_key')
+    .where('participant_id', '=', record.id)
+    .where('organization_id', '=', record.organization_id)
+    .execute();
+  return { record, engagement, facts: factsOf(actor, record, engagement, ownTeam.map((m) => m.email_key)) };
+}
+
+export function factsOf(
+  actor: Actor,
+  record: ParticipantRow,
+  engagement: EngagementRow,
+  ownTeamEmailKeys: string[],
+): DealFacts {
+  return {
+    organizationId: record.organization_id,
+    locationId: record.location_id,
+    type: engagement.type as DealType,
+    status: record.status as Status,
+    direction: record.direction as Direction,
+    salesStage: record.sales_stage as SalesStage,
+    vendorRecord: actor.organizationKind === 'vendor' && record.organization_id === actor.organizationId,
+    ownTeamEmailKeys,
+  };
+}
+
+/** The full representation of a deal for the caller (GET /deals/{id} and every mutation's response). */
+export async function presentDeal(db: Executor, actor: Actor, loaded: LoadedDeal): Promise<DealOut> {
+  const { record, engagement, facts } = loaded;
+  const participants = await participantsOfEngagements(db, [engagement.id]);
+  const teams = await teamsOf(
+    db,
+    participants.map((p) => p.id),
+  );
+  const solutions = await solutionsOf(db, record.id);
+  const location = await getLocation(db, record.location_id);
+  const favorites = await favoriteIds(db, actor.userId, [record.id]);
+  const orgIds = [record.organization_id, record.invited_by_org_id].filter((x): x is string => x !== null);
+  const orgs = new Map((await organizationsByIds(db, orgIds)).map((o) => [o.id, o]));
+  const teamOf = (participantId: string) =>
+    teams
+      .filter((t) => t.participant_id === participantId)
+      .map((t) => ({
+        name: t.name,
+        phone: t.phone,
+        email: t.email,
+        organization: { id: t.organization_id, name: t.organization_name },
+      }));
+  const inviter = record.invited_by_org_id ? orgs.get(record.invited_by_org_id) : undefined;
+  return {
+    id: record.id,
+    engagementId: engagement.id,
+    organization: { id: record.organization_id, name: orgs.get(record.organization_id)?.name ?? '' },
+    direction: facts.direction,
+    type: facts.type,
+    status: facts.status,
+    salesStage: record.sales_stage,
+    name: record.name,
+    location: {
+      id: record.location_id,
+      name: location?.name ?? '',
+      country: location?.country ?? '',
+      city: location?.city ?? '',
+    },
+    value: { amount: formatAmount(record.value_minor, record.currency), currency: record.currency },
+    closeDate: record.close_date,
+    // Org-internal fields: the record is the caller's own organization's, so these are theirs.
+    crmId: record.crm_id,
+    campaignId: record.campaign_id,
+    customer: {
+      companyId: engagement.customer_company_id,
+      name: engagement.customer_name,
+      duns: engagement.customer_duns,
+      website: engagement.customer_website,
+      verified: engagement.customer_verified === 1,
+      address: {
+        addressLine1: engagement.customer_address_line1,
+        city: engagement.customer_city,
+        region: engagement.customer_region,
+        postalCode: engagement.customer_postal_code,
+        country: engagement.customer_country,
+      },
+    },
+    customerContact:
+      engagement.contact_name && engagement.contact_phone && engagement.contact_email
+        ? { name: engagement.contact_name, phone: engagement.contact_phone, email: engagement.contact_email }
+        : null,
+    consent: { shareContactWithVendor: engagement.consent_share_contact === 1 },
+    team: teamOf(record.id),
+    solutions: solutions.map((s) => ({
+      id: s.id,
+      name: s.name,
+      kind: s.kind,
+      offerType: s.offer_type,
+      publisher: { id: s.organization_id, name: s.publisher_name },
+    })),
+    help: record.help as HelpType,
+    participants: participants.map((p) => ({
+      organization: { id: p.organization_id, name: p.organization_name, kind: p.organization_kind },
+      status: p.status as Status,
+      direction: p.direction,
+      help: p.help as HelpType,
+      team: teamOf(p.id),
+    })),
+    invitedBy:
+      record.direction === 'inbound' && inviter
+        ? { organization: { id: inviter.id, name: inviter.name }, notes: record.invitation_notes, help: record.help as HelpType }
+        : null,
+    receivedAt: record.received_at,
+    expiresAt: record.status === 'received' ? record.expires_at : null,
+    reason: record.reason,
+    reasonNotes: record.reason_notes,
+    favorite: favorites.has(record.id),
+    version: record.version,
+    createdAt: record.created_at,
+    updatedAt: record.updated_at,
+    closedAt: record.closed_at,
+    abilities: abilitiesOf(actor, facts),
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Expiry of received records (SPEC §6): 14 days after receipt a record nobody answered becomes expired.
+ * Run by the background sweeper and, for the caller's scope, before every deal read, so a stale
+ * `received` is never served. Each participant expires on its own: the other records stay as they are.
+ */
+import { expireDueRecords, hasDueRecords } from '../db/repositories/deals.ts';
+import { insertEvents } from '../db/repositories/events.ts';
+import { newId } from '../ids.ts';
+import { type ServiceContext, inTransaction, nowIso } from './context.ts';
+
+const BATCH = 1000;
+
+/** Expires due records (all, one organization's, or one record). Returns how many expired. */
+export async function expireDue(
+  ctx: ServiceContext,
+  filter: { organizationId?: string; participantId?: string } = {},
+): Promise<number> {
+  const now = nowIso(ctx);
+  // The cheap check keeps reads from opening a write transaction when nothing is due (the common case).
+  if (!(await hasDueRecords(ctx.db, now, filter))) return 0;
+  let total = 0;
+  for (;;) {
+    const expired = await inTransaction(ctx, async (trx) => {
+      const rows = await expireDueRecords(trx, now, { ...filter, limit: BATCH });
+      await insertEvents(
+        trx,
+        rows.map((row) => ({
+          id: newId(),
+          type: 'deal.status-changed',
+          engagementId: row.engagement_id,
+          participantId: row.id,
+          organizationId: row.organization_id,
+          visibility: 'engagement' as const,
+          actor: { userId: null, name: null, organizationId: null },
+          data: { changes: { status: { from: 'received', to: 'expired' } }, version: row.version },
+          createdAt: now,
+        })),
+      );
+      return rows.length;
+    });
+    total += expired;
+    if (expired < BATCH) return total;
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * Deal reads: one deal, the list views, the activity timeline and the notes thread.
+ * Every query starts from the visibility predicate; expiry is applied before reading.
+ */
+import { sql } from 'kysely';
+import { TERMINAL_STATUSES } from '../../core/lifecycle.ts';
+import { formatAmount } from '../../core/money.ts';
+import type { DealOut, DealSummaryOut, ListQuery } from '../../core/schemas.ts';
+import { escapeLike, normalizeForSearch } from '../../core/text.ts';
+import type { Actor } from '../access/actor.ts';
+import { visibleDeals } from '../access/visibility.ts';
+import { DAY_MS } from '../clock.ts';
+import { favoriteIds, notesOf, participantsOfEngagements } from '../db/repositories/deals.ts';
+import { activityOf } from '../db/repositories/events.ts';
+import { likeEscaped } from '../db/like.ts';
+import { DomainError } from '../errors.ts';
+import type { ServiceContext } from './context.ts';
+import { expireDue } from './expiry.ts';
+import { loadDeal, presentDeal } from './deal-view.ts';
+
+export async function getDeal(ctx: ServiceContext, actor: Actor, id: string): Promise<DealOut> {
+  await expireDue(ctx, { participantId: id });
+  return presentDeal(ctx.db, actor, await loadDeal(ctx.db, actor, id));
+}
+
+const SORT_COLUMNS = {
+  updatedAt: 'p.updated_at',
+  value: 'p.value_minor',
+  closeDate: 'p.close_date',
+  expiresAt: 'p.expires_at',
+} as const;
+
+// Default order per sort: newest first, biggest first, soonest first.
+const DEFAULT_ORDER = { updatedAt: 'desc', value: 'desc', closeDate: 'asc', expiresAt: 'asc' } as const;
+
+interface Cursor {
+  s: string; // sort the cursor belongs to
+  o: 'asc' | 'desc';
+  k: string | number | null; // sort key of the last row
+  i: string; // id of the last row
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(raw: string, sort: string, order: string): Cursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Cursor>;
+    const validKey = parsed.k === null || typeof parsed.k === 'string' || typeof parsed.k === 'number';
+    if (parsed.s === sort && parsed.o === order && validKey && typeof parsed.i === 'string') {
+      return parsed as Cursor;
+    }
+  } catch {
+    // fall through
+  }
+  throw new DomainError('invalid-cursor', undefined, 'cursor');
+}
+
+/**
+ * Lists one view of the caller's deals with filters, sort and keyset paging.
+ * A fixed number of queries whatever the page size: (expiry check), page, participants, favorites.
+ */
+export async function listDeals(
+  ctx: ServiceContext,
+  actor: Actor,
+  query: ListQuery,
+): Promise<{ items: DealSummaryOut[]; nextCursor: string | null }> {
+  await expireDue(ctx, { organizationId: actor.organizationId });
+  const order = query.order ?? DEFAULT_ORDER[query.sort];
+  const column = SORT_COLUMNS[query.sort];
+  const nullable = query.sort === 'expiresAt';
+  const cursor = query.cursor ? decodeCursor(query.cursor, query.sort, order) : null;
+  const now = ctx.clock.now();
+
+  let q = ctx.db
+    .selectFrom('participants as p')
+    .innerJoin('engagements as e', 'e.id', 'p.engagement_id')
+    .innerJoin('locations as l', 'l.id', 'p.location_id')
+    .select([
+      'p.id',
+      'p.engagement_id',
+      'p.direction',
+      'p.status',
+      'p.sales_stage',
+      'p.name',
+      'p.location_id',
+      'p.value_minor',
+      'p.currency',
+      'p.close_date',
+      'p.expires_at',
+      'p.version',
+      'p.created_at',
+      'p.updated_at',
+      'e.type',
+      'e.customer_name',
+      'e.customer_city',
+      'e.customer_country',
+      'l.name as location_name',
+      'l.country as location_country',
+      'l.city as location_city',
+    ])
+    .where(visibleDeals(actor));
+
+  const terminal = [...TERMINAL_STATUSES];
+  switch (query.view) {
+    case 'inbound':
+      q = q.where('p.direction', '=', 'inbound').where('p.status', 'not in', terminal);
+      break;
+    case 'outbound':
+      q = q.where('p.direction', '=', 'outbound').where('p.status', 'not in', terminal);
+      break;
+    case 'closed':
+      q = q.where('p.status', 'in', terminal);
+      break;
+    case 'favorites':
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('favorites as f')
+            .select('f.user_id')
+            .whereRef('f.participant_id', '=', 'p.id')
+            .where('f.user_id', '=', actor.userId),
+        ),
+      );
+      break;
+  }
+  if (query.status) q = q.where('p.status', '=', query.status);
+  if (query.type) q = q.where('e.type', '=', query.type);
+  if (query.salesStage) q = q.where('p.sales_stage', '=', query.salesStage);
+  if (query.locationId) q = q.where('p.location_id', '=', query.locationId);
+  if (query.expiringWithinDays !== undefined) {
+    const horizon = new Date(now.getTime() + query.expiringWithinDays * DAY_MS).toISOString();
+    q = q.where('p.status', '=', 'received').where('p.expires_at', '<=', horizon);
+  }
+  if (query.q) {
+    const pattern = `%${escapeLike(normalizeForSearch(query.q))}%`;
+    q = q.where((eb) =>
+      eb.or([
+        likeEscaped(eb.ref('p.search_text'), pattern),
+        eb.exists(
+          eb
+            .selectFrom('notes as n')
+            .select('n.id')
+            .whereRef('n.engagement_id', '=', 'p.engagement_id')
+            .where(() => likeEscaped(sql.ref('n.body_search'), pattern)),
+        ),
+      ]),
+    );
+  }
+  if (cursor) {
+    // Keyset: rows strictly after (key, id) in the chosen order. Null keys (expiresAt of non-received
+    // records) sort after every value in both directions, the same on both engines.
+    const cmp = order === 'asc' ? '>' : '<';
+    if (cursor.k === null) {
+      q = q.where(column, 'is', null).where('p.id', cmp, cursor.i);
+    } else {
+      const key = cursor.k;
+      q = q.where((eb) =>
+        eb.or([
+          eb(column, cmp, key),
+          eb.and([eb(column, '=', key), eb('p.id', cmp, cursor.i)]),
+          ...(nullable ? [eb(column, 'is', null)] : []),
+        ]),
+      );
+    }
+  }
+  if (nullable) q = q.orderBy(sql`case when ${sql.ref(column)} is null then 1 else 0 end`);
+  q = q
+    .orderBy(column, order)
+    .orderBy('p.id', order)
+    .limit(query.limit + 1);
+
+  const rows = await q.execute();
+  const page = rows.slice(0, query.limit);
+  const participants = await participantsOfEngagements(
+    ctx.db,
+    page.map((r) => r.engagement_id),
+  );
+  const favorites = await favoriteIds(
+    ctx.db,
+    actor.userId,
+    page.map((r) => r.id),
+  );
+  const last = page.at(-1);
+  const sortKey = (row: (typeof page)[number]) =>
+    ({ updatedAt: row.updated_at, value: row.value_minor, closeDate: row.close_date, expiresAt: row.expires_at })[
+      query.sort
+    ];
+  return {
+    items: page.map((row) => ({
+      id: row.id,
+      engagementId: row.engagement_id,
+      direction: row.direction,
+      type: row.type as DealSummaryOut['type'],
+      status: row.status as DealSummaryOut['status'],
+      salesStage: row.sales_stage,
+      name: row.name,
+      location: { id: row.location_id, name: row.location_name, country: row.location_country, city: row.location_city },
+      value: { amount: formatAmount(row.value_minor, row.currency), currency: row.currency },
+      closeDate: row.close_date,
+      expiresAt: row.status === 'received' ? row.expires_at : null,
+      favorite: favorites.has(row.id),
+      version: row.version,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      customer: { name: row.customer_name, city: row.customer_city, country: row.customer_country },
+      participants: participants
+        .filter((p) => p.engagement_id === row.engagement_id)
+        .map((p) => ({
+          organization: { id: p.organization_id, name: p.organization_name },
+          status: p.status as DealSummaryOut['status'],
+          direction: p.direction,
+        })),
+    })),
+    nextCursor:
+      rows.length > query.limit && last ? encodeCursor({ s: query.sort, o: order, k: sortKey(last), i: last.id }) : null,
+  };
+}
+
+/** The timeline entries the caller's organization may see: shared entries and its own. */
+export async function dealActivity(ctx: ServiceContext, actor: Actor, id: string) {
+  await expireDue(ctx, { participantId: id });
+  const { record } = await loadDeal(ctx.db, actor, id);
+  const rows = await activityOf(ctx.db, record.engagement_id, actor.organizationId);
+  return {
+    items: rows.map((row) => {
+      const data = JSON.parse(row.data) as { changes?: Record<string, { from: unknown; to: unknown }> };
+      return {
+        id: row.id,
+        type: row.type,
+        actor: {
+          name: row.actor_name,
+          organization: row.actor_org_id ? { id: row.actor_org_id, name: row.actor_org_name ?? '' } : null,
+        },
+        organization: { id: row.organization_id ?? '', name: row.subject_org_name ?? '' },
+        changes: data.changes ?? {},
+        createdAt: row.created_at,
+      };
+    }),
+  };
+}
+
+export async function dealNotes(ctx: ServiceContext, actor: Actor, id: string) {
+  const { record } = await loadDeal(ctx.db, actor, id);
+  const rows = await notesOf(ctx.db, record.engagement_id);
+  return {
+    items: rows.map((n) => ({
+      id: n.id,
+      body: n.body,
+      author: { name: n.author_name, organization: { id: n.organization_id, name: n.organization_name } },
+      createdAt: n.created_at,
+    })),
+  };
+}
+
