@@ -12,6 +12,7 @@ import type { ServiceContext } from '../services/context.ts';
 export const SESSION_COOKIE = 'cosell_session';
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const LOGIN_PATH = '/api/v1/auth/login';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,7 +33,8 @@ export function registerAuth(app: FastifyInstance, ctx: ServiceContext): void {
       return;
     }
     const sessionToken = request.cookies[SESSION_COOKIE];
-    if (!sessionToken) return;
+    // Signing in again replaces the session: an old cookie must not make login need a CSRF token.
+    if (!sessionToken || request.url.split('?')[0] === LOGIN_PATH) return;
     const actor = await actorFromSession(ctx, sessionToken);
     if (!actor) return;
     if (!SAFE_METHODS.has(request.method) && actor.via.kind === 'session') {
