@@ -4,20 +4,48 @@
  */
 
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-const minorDigitsCache = new Map<string, number>();
 
 export function isCurrency(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && KNOWN_CURRENCIES.has(code);
 }
 
-/** The number of minor digits of a currency (USD 2, JPY 0, KWD 3). */
+/**
+ * ISO 4217 minor units, fixed here rather than read from Intl: ICU's table differs from ISO for some
+ * currencies (HUF, IDR, IQD…) and can change with a Node upgrade, which would silently reinterpret the
+ * stored minor units. Every currency not listed has 2.
+ */
+const ISO_MINOR_DIGITS: Record<string, number> = {
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+  CLF: 4,
+  UYW: 4,
+};
+
+/** The number of minor digits of a currency (USD 2, JPY 0, KWD 3), per ISO 4217. */
 export function minorDigits(currency: string): number {
-  let digits = minorDigitsCache.get(currency);
-  if (digits === undefined) {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    minorDigitsCache.set(currency, digits);
-  }
-  return digits;
+  return ISO_MINOR_DIGITS[currency] ?? 2;
 }
 
 /** The largest amount accepted, in major units: keeps minor units far below 2^53. */

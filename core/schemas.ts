@@ -171,7 +171,8 @@ export const CloseAsErrorBody = z.strictObject({
   notes: z.string().trim().max(LIMITS.notes).optional(),
 });
 export const StageBody = z.strictObject({ stage: z.enum(SALES_STAGES as [string, ...string[]]) });
-export const WinBody = z.strictObject({ notes: z.string().trim().max(LIMITS.notes).optional() }).optional();
+// Nullish: a POST without a body is validated as null.
+export const WinBody = z.strictObject({ notes: z.string().trim().max(LIMITS.notes).optional() }).nullish();
 
 export const InviteBody = z
   .strictObject({
