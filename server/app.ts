@@ -4,7 +4,7 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
@@ -39,9 +39,41 @@ export async function build(ctx: ServiceContext, options: BuildOptions = {}): Pr
     trustProxy: process.env.TRUST_PROXY === '1',
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { strict: false } },
+    // A malformed URL (e.g. `%ZZ`) gets the same error shape as everything else.
+    frameworkErrors: (error, request, reply) => {
+      const { status, body } = toErrorResponse(error, request.id);
+      (reply as FastifyReply).status(status).send(body);
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+
+  // JSON only (SPEC §14): bytes that are not UTF-8 are refused rather than silently replaced, and
+  // text/plain (which a cross-site form can send) is 415 instead of a string body.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      done(new DomainError('invalid-json', 'The request body is not valid UTF-8.'), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
+  // Text that the databases cannot store faithfully (NUL, lone UTF-16 surrogates) is refused at the edge:
+  // PostgreSQL rejects NUL (a 500), and a lone surrogate would be silently turned into U+FFFD.
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [['querystring', request.query], ['params', request.params], ['body', request.body]] as const) {
+      const bad = findUnstorableText(value);
+      if (bad) {
+        const path = (part === 'body' ? bad : [part, ...bad]).join('.');
+        throw new DomainError('invalid-input', 'Text must be valid Unicode without NUL characters.', path || undefined);
+      }
+    }
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ url: request.url, statusCode: reply.statusCode, ms: reply.elapsedTime }, 'request');
@@ -94,6 +126,60 @@ export async function build(ctx: ServiceContext, options: BuildOptions = {}): Pr
   return app;
 }
 
+// With the u flag a surrogate matches only when it is not half of a pair.
+const unstorable = (text: string) => text.includes('\0') || /[\uD800-\uDFFF]/u.test(text);
+
+/** The path of the first string or key holding NUL or a lone surrogate; iterative, so deep nesting is safe. */
+function findUnstorableText(root: unknown): string[] | null {
+  type Node = { value: unknown; key: string | null; parent: Node | null };
+  const pathOf = (node: Node | null, last?: string) => {
+    const path: string[] = last === undefined ? [] : [last];
+    for (let at = node; at && at.key !== null; at = at.parent) path.unshift(at.key);
+    return path;
+  };
+  const stack: Node[] = [{ value: root, key: null, parent: null }];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    const { value } = node;
+    if (typeof value === 'string') {
+      if (unstorable(value)) return pathOf(node);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        if (unstorable(key)) return pathOf(node, key);
+        stack.push({ value: child, key, parent: node });
+      }
+    }
+  }
+  return null;
+}
+
+interface Issue {
+  code?: string;
+  message: string;
+  path: PropertyKey[];
+  keys?: unknown[];
+  errors?: Issue[][];
+}
+
+/**
+ * Names the field an issue is about: an unknown field by its key, and for a union that no branch
+ * matched (e.g. a hand-entered customer without a city) the issue of the one branch whose fields fit.
+ */
+function pinpoint(issue: Issue): Issue {
+  if (issue.code === 'unrecognized_keys' && issue.keys?.[0] !== undefined) {
+    return { ...issue, path: [...issue.path, String(issue.keys[0])] };
+  }
+  if (issue.code === 'invalid_union' && Array.isArray(issue.errors)) {
+    const fitting = issue.errors.filter((branch) => !branch.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0));
+    const inner = fitting.length === 1 ? fitting[0]?.[0] : undefined;
+    if (inner) {
+      const found = pinpoint(inner);
+      return { ...found, path: [...issue.path, ...found.path] };
+    }
+  }
+  return issue;
+}
+
 /** Maps any error to the closed set of codes; unknown errors become a 500 with a request id and no detail. */
 export function toErrorResponse(error: unknown, requestId: string) {
   const send = (code: ErrorCode, message?: string, path?: string, status?: number) => ({
@@ -110,10 +196,17 @@ export function toErrorResponse(error: unknown, requestId: string) {
   if (error instanceof DomainError) return send(error.code, error.message, error.path);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const first = error.validation[0];
-    const issue = (first?.params as { issue?: { path?: PropertyKey[]; message?: string } } | undefined)?.issue;
+    // fastify-type-provider-zod puts the issue's path in instancePath ("/team/0/email") and the rest of the
+    // issue in params.
+    const issue = pinpoint({
+      ...(first?.params as object),
+      code: first?.keyword,
+      message: first?.message ?? 'Invalid input.',
+      path: (first?.instancePath ?? '').split('/').filter((s) => s !== ''),
+    });
     const where = error.validationContext === 'body' ? [] : [error.validationContext];
-    const path = [...where, ...(issue?.path ?? [])].map(String).join('.');
-    return send('invalid-input', issue?.message ?? first?.message ?? 'Invalid input.', path || undefined);
+    const path = [...where, ...issue.path].map(String).join('.');
+    return send('invalid-input', issue.message, path || undefined);
   }
   if (isResponseSerializationError(error)) return send('internal');
   const fastifyError = error as Partial<FastifyError>;

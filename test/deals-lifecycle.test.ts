@@ -99,6 +99,21 @@ describe.each(DIALECTS)('deal lifecycle through HTTP on %s', (dialect) => {
     expect(mine.participants.find((p: { organization: { name: string } }) => p.organization.name === 'Litware').status).toBe('declined');
   });
 
+  it('an invitee accepting with its team keeps the inviter’s people: both see the combined team', async () => {
+    const created = await call('POST', '/api/v1/deals', world.users.radmin.auth, dealBody(world, { invitations: [invitation(world)] as never }));
+    const deal = created.json();
+    const litwareRecord = (await call('GET', '/api/v1/deals?view=inbound', world.users.litware.auth))
+      .json()
+      .items.find((d: { engagementId: string }) => d.engagementId === deal.engagementId);
+    const accepted = await call('POST', `/api/v1/deals/${litwareRecord.id}/accept`, world.users.litware.auth, { team: [world.users.litware.member] }, { 'if-match': `"${litwareRecord.version}"` });
+    expect(accepted.statusCode).toBe(200);
+    const team = accepted.json().team.map((m: { email: string; organization: { name: string } }) => `${m.organization.name}:${m.email}`);
+    expect(team.sort()).toEqual(['Contoso:radmin@contoso.example', 'Litware:radmin@litware.example']);
+    const creatorView = (await call('GET', `/api/v1/deals/${deal.id}`, world.users.radmin.auth)).json();
+    const litwareCard = creatorView.participants.find((p: { organization: { name: string } }) => p.organization.name === 'Litware');
+    expect(litwareCard.team.map((m: { email: string }) => m.email).sort()).toEqual(['radmin@contoso.example', 'radmin@litware.example']);
+  });
+
   it('solution assessment: stages in order, won only when all are done', async () => {
     const created = await call('POST', '/api/v1/deals', world.users.fabrikam.auth, {
       ...dealBody(world, { solutionIds: [world.solutions.assessment], team: [world.users.fabrikam.member] }),

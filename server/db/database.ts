@@ -26,6 +26,9 @@ pg.types.setTypeParser(20, (value) => Number(value));
 export function openDatabase(url: string): DatabaseHandle {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_SIZE ?? 10) });
+    // An idle connection that dies (server restart, admin termination, a closing pool) is dropped by the pool
+    // and replaced on the next query; without a listener its 'error' event would crash the process.
+    pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }

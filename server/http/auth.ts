@@ -34,14 +34,25 @@ export function registerAuth(app: FastifyInstance, ctx: ServiceContext): void {
     }
     const sessionToken = request.cookies[SESSION_COOKIE];
     // Signing in again replaces the session: an old cookie must not make login need a CSRF token.
-    if (!sessionToken || request.url.split('?')[0] === LOGIN_PATH) return;
+    if (!sessionToken || request.url.split('?')[0] === LOGIN_PATH) return requireUnlessPublic(request);
     const actor = await actorFromSession(ctx, sessionToken);
-    if (!actor) return;
+    if (!actor) return requireUnlessPublic(request);
     if (!SAFE_METHODS.has(request.method) && actor.via.kind === 'session') {
       if (request.headers[CSRF_HEADER] !== actor.via.csrfToken) throw new DomainError('csrf-failed');
     }
     request.actor = actor;
   });
+}
+
+/**
+ * An anonymous caller gets 401 before its input is parsed or validated (not a 400 that describes the route),
+ * except on the public routes, whose schema says `security: []` (login, lifecycle). Unknown URLs stay 404.
+ */
+function requireUnlessPublic(request: FastifyRequest): void {
+  if (request.routeOptions.url === undefined) return;
+  const security = (request.routeOptions.schema as { security?: unknown[] } | undefined)?.security;
+  if (Array.isArray(security) && security.length === 0) return;
+  throw new DomainError('unauthenticated');
 }
 
 /** The signed-in caller, or 401. */

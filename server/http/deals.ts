@@ -110,7 +110,7 @@ export function dealRoutes(ctx: ServiceContext) {
     app.post(
       '/deals/:id/accept',
       {
-        schema: { tags, summary: 'Accept a received deal', params: Params, headers: ifMatchHeader, body: AcceptBody.optional(), response: dealResponse },
+        schema: { tags, summary: 'Accept a received deal', params: Params, headers: ifMatchHeader, body: AcceptBody.nullish(), response: dealResponse },
       },
       async (request, reply) => {
         const version = expectedVersion(request);

@@ -3,18 +3,19 @@
  * Run by the background sweeper and, for the caller's scope, before every deal read, so a stale
  * `received` is never served. Each participant expires on its own: the other records stay as they are.
  */
-import { expireDueRecords, hasDueRecords } from '../db/repositories/deals.ts';
+import { type ExpiryFilter, expireDueRecords, hasDueRecords } from '../db/repositories/deals.ts';
 import { insertEvents } from '../db/repositories/events.ts';
 import { newId } from '../ids.ts';
 import { type ServiceContext, inTransaction, nowIso } from './context.ts';
 
 const BATCH = 1000;
 
-/** Expires due records (all, one organization's, or one record). Returns how many expired. */
-export async function expireDue(
-  ctx: ServiceContext,
-  filter: { organizationId?: string; participantId?: string } = {},
-): Promise<number> {
+/**
+ * Expires due records (all, one organization's, one record, or every record of the engagements of some
+ * records — what a deal page shows in its participant cards). Returns how many expired.
+ */
+export async function expireDue(ctx: ServiceContext, filter: ExpiryFilter = {}): Promise<number> {
+  if (filter.sameEngagementAs?.length === 0) return 0;
   const now = nowIso(ctx);
   // The cheap check keeps reads from opening a write transaction when nothing is due (the common case).
   if (!(await hasDueRecords(ctx.db, now, filter))) return 0;

@@ -37,7 +37,7 @@ export async function mutateDeal(
   work: (scope: MutationScope) => Promise<void>,
 ): Promise<DealOut> {
   // A record past its response window is expired first (its own transaction), so nobody acts on a stale state.
-  await expireDue(ctx, { participantId: id });
+  await expireDue(ctx, { sameEngagementAs: [id] });
   return inTransaction(ctx, async (trx) => {
     const deal = await loadDeal(trx, actor, id);
     if (deal.record.version !== expectedVersion) throw new DomainError('precondition-failed');

@@ -19,7 +19,8 @@ import { expireDue } from './expiry.ts';
 import { loadDeal, presentDeal } from './deal-view.ts';
 
 export async function getDeal(ctx: ServiceContext, actor: Actor, id: string): Promise<DealOut> {
-  await expireDue(ctx, { participantId: id });
+  // Every record of the engagement: the page shows the other participants' statuses too.
+  await expireDue(ctx, { sameEngagementAs: [id] });
   return presentDeal(ctx.db, actor, await loadDeal(ctx.db, actor, id));
 }
 
@@ -47,7 +48,12 @@ function encodeCursor(cursor: Cursor): string {
 function decodeCursor(raw: string, sort: string, order: string): Cursor {
   try {
     const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Cursor>;
-    const validKey = parsed.k === null || typeof parsed.k === 'string' || typeof parsed.k === 'number';
+    // The key must have the sort column's kind: a forged key of another kind would reach the SQL comparison
+    // (on PostgreSQL a text or fractional key against the bigint value column is a 500, not a 400).
+    const validKey =
+      sort === 'value'
+        ? Number.isSafeInteger(parsed.k)
+        : typeof parsed.k === 'string' || (sort === 'expiresAt' && parsed.k === null);
     if (parsed.s === sort && parsed.o === order && validKey && typeof parsed.i === 'string') {
       return parsed as Cursor;
     }
@@ -173,6 +179,8 @@ export async function listDeals(
 
   const rows = await q.execute();
   const page = rows.slice(0, query.limit);
+  // The caller's own records expired above; the other participants' statuses shown on the page must be fresh too.
+  await expireDue(ctx, { sameEngagementAs: page.map((r) => r.id) });
   const participants = await participantsOfEngagements(
     ctx.db,
     page.map((r) => r.engagement_id),
@@ -220,7 +228,7 @@ export async function listDeals(
 
 /** The timeline entries the caller's organization may see: shared entries and its own. */
 export async function dealActivity(ctx: ServiceContext, actor: Actor, id: string) {
-  await expireDue(ctx, { participantId: id });
+  await expireDue(ctx, { sameEngagementAs: [id] });
   const { record } = await loadDeal(ctx.db, actor, id);
   const rows = await activityOf(ctx.db, record.engagement_id, actor.organizationId);
   return {

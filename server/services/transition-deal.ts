@@ -12,7 +12,7 @@ import type { AcceptBody } from '../../core/schemas.ts';
 import { normalizeForSearch } from '../../core/text.ts';
 import type { Actor } from '../access/actor.ts';
 import { isoDay } from '../clock.ts';
-import { insertNote, replaceTeam } from '../db/repositories/deals.ts';
+import { insertNote, replaceOrganizationMembers } from '../db/repositories/deals.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { ServiceContext } from './context.ts';
@@ -50,7 +50,8 @@ export function acceptDeal(ctx: ServiceContext, actor: Actor, id: string, versio
     await scope.update(update);
     if (body.team !== undefined) {
       checkNoDuplicateMembers(body.team, 'team');
-      await replaceTeam(scope.trx, record.id, teamRows(body.team, record.organization_id));
+      // The inviter's people on this record stay: both organizations see the combined team.
+      await replaceOrganizationMembers(scope.trx, record.id, record.organization_id, teamRows(body.team, record.organization_id));
     }
     if (body.notes) await addNoteInScope(scope, actor, body.notes);
     scope.event('deal.status-changed', { changes }, { visibility: 'engagement' });

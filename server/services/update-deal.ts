@@ -6,7 +6,12 @@ import { editableFields, type EditableField } from '../../core/lifecycle.ts';
 import type { PatchDealBody } from '../../core/schemas.ts';
 import type { Actor } from '../access/actor.ts';
 import { isoDay } from '../clock.ts';
-import { participantsOfEngagements, replaceSolutions, replaceTeam, updateEngagementIfVersion } from '../db/repositories/deals.ts';
+import {
+  participantsOfEngagements,
+  replaceOrganizationMembers,
+  replaceSolutions,
+  updateEngagementIfVersion,
+} from '../db/repositories/deals.ts';
 import { getVendor } from '../db/repositories/organizations.ts';
 import { DomainError, invalid } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
@@ -66,24 +71,7 @@ export function updateDeal(ctx: ServiceContext, actor: Actor, id: string, versio
       checkNoDuplicateMembers(body.team, 'team');
       // The team of a record is the owner's people plus, on an invited record, the inviter's people.
       // Editing replaces only the caller's own organization's members.
-      const keepOthers = await scope.trx
-        .selectFrom('team_members')
-        .selectAll()
-        .where('participant_id', '=', record.id)
-        .where('organization_id', '!=', actor.organizationId)
-        .orderBy('position')
-        .execute();
-      await replaceTeam(scope.trx, record.id, [
-        ...teamRows(body.team, actor.organizationId),
-        ...keepOthers.map(({ id, organization_id, name, phone, email, email_key }) => ({
-          id,
-          organization_id,
-          name,
-          phone,
-          email,
-          email_key,
-        })),
-      ]);
+      await replaceOrganizationMembers(scope.trx, record.id, actor.organizationId, teamRows(body.team, actor.organizationId));
       changes.team = { from: null, to: body.team.map((m) => m.email) };
     }
     if (body.solutionIds !== undefined) {

@@ -35,6 +35,28 @@ export async function replaceTeam(
     .execute();
 }
 
+/**
+ * Replaces one organization's members on a record's team and keeps the others (on an invited record the
+ * inviter's people stay when the invitee edits its own people).
+ */
+export async function replaceOrganizationMembers(
+  db: Executor,
+  participantId: string,
+  organizationId: string,
+  members: Omit<Insertable<TeamMembersTable>, 'participant_id' | 'position'>[],
+): Promise<void> {
+  await db
+    .deleteFrom('team_members')
+    .where('participant_id', '=', participantId)
+    .where('organization_id', '=', organizationId)
+    .execute();
+  if (members.length === 0) return;
+  await db
+    .insertInto('team_members')
+    .values(members.map((m, position) => ({ ...m, participant_id: participantId, position })))
+    .execute();
+}
+
 export async function replaceSolutions(db: Executor, participantId: string, solutionIds: string[]): Promise<void> {
   await db.deleteFrom('deal_solutions').where('participant_id', '=', participantId).execute();
   if (solutionIds.length === 0) return;
@@ -178,6 +200,16 @@ export async function notesOf(db: Executor, engagementId: string) {
     .execute();
 }
 
+export interface ExpiryFilter {
+  organizationId?: string;
+  participantId?: string;
+  /** Every record of the engagements of these records (non-empty): what a deal page or list row shows. */
+  sameEngagementAs?: readonly string[];
+}
+
+const engagementsOf = (db: Executor, participantIds: readonly string[]) =>
+  db.selectFrom('participants as own').select('own.engagement_id').where('own.id', 'in', participantIds);
+
 /**
  * Expires received records whose response window has passed, in one statement, and returns them.
  * The status condition makes it a compare-and-set: a record accepted or expired meanwhile is skipped.
@@ -185,7 +217,7 @@ export async function notesOf(db: Executor, engagementId: string) {
 export async function expireDueRecords(
   db: Executor,
   now: string,
-  filter: { organizationId?: string; participantId?: string; limit: number },
+  filter: ExpiryFilter & { limit: number },
 ) {
   let due = db
     .selectFrom('participants')
@@ -194,6 +226,7 @@ export async function expireDueRecords(
     .where('expires_at', '<=', now);
   if (filter.organizationId) due = due.where('organization_id', '=', filter.organizationId);
   if (filter.participantId) due = due.where('id', '=', filter.participantId);
+  if (filter.sameEngagementAs) due = due.where('engagement_id', 'in', engagementsOf(db, filter.sameEngagementAs));
   return db
     .updateTable('participants')
     .set((eb) => ({
@@ -212,7 +245,7 @@ export async function expireDueRecords(
 export async function hasDueRecords(
   db: Executor,
   now: string,
-  filter: { organizationId?: string; participantId?: string },
+  filter: ExpiryFilter,
 ): Promise<boolean> {
   let query = db
     .selectFrom('participants')
@@ -221,5 +254,6 @@ export async function hasDueRecords(
     .where('expires_at', '<=', now);
   if (filter.organizationId) query = query.where('organization_id', '=', filter.organizationId);
   if (filter.participantId) query = query.where('id', '=', filter.participantId);
+  if (filter.sameEngagementAs) query = query.where('engagement_id', 'in', engagementsOf(db, filter.sameEngagementAs));
   return (await query.limit(1).executeTakeFirst()) !== undefined;
 }
