@@ -1088,3 +1088,12 @@ describe('lifecycleDocument()', () => {
     expect(TRANSITIONS.every((t) => t.from.length > 0)).toBe(true);
   });
 });
+
+describe('inviting the vendor later without asking for help', () => {
+  it('shares the deal for visibility: partner-led, as shareWithVendor does on create', async () => {
+    const { typeAfterInvitation } = await import('./lifecycle.ts');
+    expect(typeAfterInvitation('private', ['vendor'], 'none')).toBe('partner-led');
+    expect(typeAfterInvitation('partner-to-partner', ['vendor', 'partners'], 'none')).toBe('partner-led');
+    expect(typeAfterInvitation('private', ['vendor'], 'quotes-or-licensing')).toBe('co-sell');
+  });
+});

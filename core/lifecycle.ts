@@ -327,14 +327,19 @@ export function invitationRule(type: DealType): InvitationRule | undefined {
 }
 
 /**
- * The type a deal gets when both the vendor and partners are invited at once:
- * inviting the vendor wins (co-sell), as in the create rules.
+ * The type a deal gets when the vendor and/or partners are invited later. Inviting the vendor wins over
+ * partners (as in the create rules); inviting the vendor without asking for help shares the deal for
+ * visibility only, which makes it partner-led, exactly like `shareWithVendor` on create.
  */
-export function typeAfterInvitation(type: DealType, inviting: readonly Invitee[]): DealType | undefined {
+export function typeAfterInvitation(
+  type: DealType,
+  inviting: readonly Invitee[],
+  vendorHelp: HelpType = 'general-or-other',
+): DealType | undefined {
   const rule = invitationRule(type);
   if (!rule) return undefined;
   if (inviting.some((who) => !rule.mayInvite.includes(who))) return undefined;
-  if (inviting.includes('vendor')) return rule.becomes.vendor;
+  if (inviting.includes('vendor')) return vendorHelp === 'none' ? 'partner-led' : rule.becomes.vendor;
   if (inviting.includes('partners')) return rule.becomes.partners;
   return type;
 }

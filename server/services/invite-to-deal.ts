@@ -33,7 +33,7 @@ export function inviteToDeal(ctx: ServiceContext, actor: Actor, id: string, vers
       if (refused) throw new DomainError(refused);
     }
     const inviting: Invitee[] = [...(body.vendor ? ['vendor' as const] : []), ...(body.partners ? ['partners' as const] : [])];
-    const newType = typeAfterInvitation(facts.type, inviting);
+    const newType = typeAfterInvitation(facts.type, inviting, body.vendor?.help);
     if (!newType) throw new DomainError('invitation-not-allowed');
 
     const now = ctx.clock.now();
