@@ -69,7 +69,7 @@ export async function build(ctx: ServiceContext, options: BuildOptions = {}): Pr
     for (const [part, value] of [['querystring', request.query], ['params', request.params], ['body', request.body]] as const) {
       const bad = findUnstorableText(value);
       if (bad) {
-        const path = (part === 'body' ? bad : [part, ...bad]).join('.');
+        const path = (part === 'params' ? [part, ...bad] : bad).join('.');
         throw new DomainError('invalid-input', 'Text must be valid Unicode without NUL characters.', path || undefined);
       }
     }
@@ -204,7 +204,10 @@ export function toErrorResponse(error: unknown, requestId: string) {
       message: first?.message ?? 'Invalid input.',
       path: (first?.instancePath ?? '').split('/').filter((s) => s !== ''),
     });
-    const where = error.validationContext === 'body' ? [] : [error.validationContext];
+    // Body and query fields are named by themselves ("value.amount", "limit"); path parameters and headers
+    // by their part ("params.id", "headers.if-match").
+    const where =
+      error.validationContext === 'body' || error.validationContext === 'querystring' ? [] : [error.validationContext];
     const path = [...where, ...issue.path].map(String).join('.');
     return send('invalid-input', issue.message, path || undefined);
   }
