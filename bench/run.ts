@@ -85,7 +85,12 @@ async function runEngine(engine: 'sqlite' | 'postgres', url: string, hello: numb
   if (!user) throw new Error('the demo persona radmin@contoso.example is missing');
   const { token } = await issueApiToken(ctx, user.id, user.organization_id, 'bench');
   const ids = (
-    await ctx.db.selectFrom('participants').select('id').where('organization_id', '=', user.organization_id).limit(200).execute()
+    await ctx.db
+      .selectFrom('participants')
+      .select('id')
+      .where('organization_id', '=', user.organization_id)
+      .limit(200)
+      .execute()
   ).map((r) => r.id);
 
   const app = await build(ctx, {});
@@ -108,7 +113,10 @@ async function runEngine(engine: 'sqlite' | 'postgres', url: string, hello: numb
       ],
     },
     { name: 'list inbound (25)', requests: [{ method: 'GET', path: '/api/v1/deals?view=inbound' }] },
-    { name: 'list outbound by value', requests: [{ method: 'GET', path: '/api/v1/deals?view=outbound&sort=value' }] },
+    {
+      name: 'list outbound by value',
+      requests: [{ method: 'GET', path: '/api/v1/deals?view=outbound&sort=value' }],
+    },
     { name: 'list closed, search q', requests: [{ method: 'GET', path: '/api/v1/deals?view=closed&q=ab' }] },
     { name: 'lifecycle document', requests: [{ method: 'GET', path: '/api/v1/lifecycle' }] },
   ];
@@ -135,7 +143,8 @@ async function main() {
   const hello = await helloWorld();
   process.stdout.write(`hello-world: ${hello} req/s\n`);
   const rows = await runEngine('sqlite', `sqlite:${join(dataDir, 'bench.db')}`, hello);
-  if (process.env.BENCH_DATABASE_URL) rows.push(...(await runEngine('postgres', process.env.BENCH_DATABASE_URL, hello)));
+  if (process.env.BENCH_DATABASE_URL)
+    rows.push(...(await runEngine('postgres', process.env.BENCH_DATABASE_URL, hello)));
 
   const date = new Date().toISOString();
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;

@@ -9,7 +9,13 @@
 export const STATUSES = ['received', 'accepted', 'won', 'lost', 'declined', 'expired', 'error'] as const;
 export type Status = (typeof STATUSES)[number];
 
-export const TERMINAL_STATUSES = ['won', 'lost', 'declined', 'expired', 'error'] as const satisfies readonly Status[];
+export const TERMINAL_STATUSES = [
+  'won',
+  'lost',
+  'declined',
+  'expired',
+  'error',
+] as const satisfies readonly Status[];
 export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 
 export function isTerminal(status: Status): status is TerminalStatus {
@@ -27,19 +33,35 @@ export const PORTAL_STATUS: Record<Status, { status: string; substatus: string }
   error: { status: 'Closed', substatus: 'Error' },
 };
 
-export const DEAL_TYPES = ['private', 'partner-led', 'co-sell', 'partner-to-partner', 'solution-assessment'] as const;
+export const DEAL_TYPES = [
+  'private',
+  'partner-led',
+  'co-sell',
+  'partner-to-partner',
+  'solution-assessment',
+] as const;
 export type DealType = (typeof DEAL_TYPES)[number];
 
 export const DIRECTIONS = ['outbound', 'inbound'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 
-export const PARTNER_ROLES = ['partner-admin', 'referrals-admin', 'referrals-user', 'solutions-admin'] as const;
+export const PARTNER_ROLES = [
+  'partner-admin',
+  'referrals-admin',
+  'referrals-user',
+  'solutions-admin',
+] as const;
 export const VENDOR_ROLES = ['vendor-admin', 'vendor-seller'] as const;
 export const ROLES = [...PARTNER_ROLES, ...VENDOR_ROLES] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Roles that work deals at all. partner-admin and solutions-admin have no deal access by role alone (SPEC §2). */
-export const DEAL_ROLES = ['referrals-admin', 'referrals-user', 'vendor-admin', 'vendor-seller'] as const satisfies readonly Role[];
+export const DEAL_ROLES = [
+  'referrals-admin',
+  'referrals-user',
+  'vendor-admin',
+  'vendor-seller',
+] as const satisfies readonly Role[];
 export type DealRole = (typeof DEAL_ROLES)[number];
 
 /** Roles whose deal visibility depends on being on the deal's team. */
@@ -215,7 +237,10 @@ export const ACTION_RULES: Record<Action, ActionRule> = {
   win: { from: ['accepted'], to: 'won', roles: WORKERS },
   lose: { from: ['accepted'], to: 'lost', roles: WORKERS, reasons: CLOSE_REASONS },
   closeAsError: { from: ['received', 'accepted'], to: 'error', roles: WORKERS, reasons: ERROR_REASONS },
-  invitePartners: { from: ['received', 'accepted'], roles: ['referrals-admin', 'referrals-user', 'vendor-admin', 'vendor-seller'] },
+  invitePartners: {
+    from: ['received', 'accepted'],
+    roles: ['referrals-admin', 'referrals-user', 'vendor-admin', 'vendor-seller'],
+  },
   inviteVendor: { from: ['received', 'accepted'], roles: ['referrals-admin', 'referrals-user'] },
   addNote: { from: ['received', 'accepted'], roles: WORKERS },
 };
@@ -305,7 +330,13 @@ export const INVITATION_RULES: readonly InvitationRule[] = [
     creatorOnly: true,
     becomes: { vendor: 'co-sell', partners: 'partner-to-partner' },
   },
-  { type: 'co-sell', vendorInvited: true, mayInvite: ['partners'], creatorOnly: true, becomes: { partners: 'co-sell' } },
+  {
+    type: 'co-sell',
+    vendorInvited: true,
+    mayInvite: ['partners'],
+    creatorOnly: true,
+    becomes: { partners: 'co-sell' },
+  },
   {
     type: 'partner-led',
     vendorInvited: true,

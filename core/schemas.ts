@@ -121,7 +121,9 @@ export const CreateDealBody = z
     customerContact: CustomerContactInput.optional(),
     consent: z.strictObject({ shareContactWithVendor: z.boolean() }).optional(),
     name: trimmed(LIMITS.name),
-    locationId: Id.optional().describe('Required for partners; a vendor seller’s deal uses the vendor’s location'),
+    locationId: Id.optional().describe(
+      'Required for partners; a vendor seller’s deal uses the vendor’s location',
+    ),
     value: Money,
     closeDate: IsoDate,
     crmId: z.string().trim().max(LIMITS.shortText).optional(),
@@ -183,7 +185,10 @@ export const InviteBody = z
     customerContact: CustomerContactInput.optional(),
     consent: z.strictObject({ shareContactWithVendor: z.boolean() }).optional(),
   })
-  .refine((body) => body.vendor !== undefined || body.partners !== undefined, 'invite the vendor or partners');
+  .refine(
+    (body) => body.vendor !== undefined || body.partners !== undefined,
+    'invite the vendor or partners',
+  );
 export type InviteBody = z.infer<typeof InviteBody>;
 
 export const NoteBody = z.strictObject({ body: trimmed(LIMITS.noteBody) });
@@ -246,9 +251,17 @@ export const DealOut = z
     consent: z.object({ shareContactWithVendor: z.boolean() }),
     team: z.array(TeamMemberOut),
     solutions: z.array(
-      z.object({ id: z.string(), name: z.string(), kind: z.string(), publisher: OrgRef, offerType: z.string().nullable() }),
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        kind: z.string(),
+        publisher: OrgRef,
+        offerType: z.string().nullable(),
+      }),
     ),
-    help: z.enum(HELP_TYPES).describe('Help this organization was asked for (inbound) or asked the vendor for'),
+    help: z
+      .enum(HELP_TYPES)
+      .describe('Help this organization was asked for (inbound) or asked the vendor for'),
     participants: z.array(
       z.object({
         organization: OrgRef.extend({ kind: z.enum(['vendor', 'partner']) }),
@@ -258,7 +271,9 @@ export const DealOut = z
         team: z.array(TeamMemberOut),
       }),
     ),
-    invitedBy: z.object({ organization: OrgRef, notes: z.string().nullable(), help: z.enum(HELP_TYPES) }).nullable(),
+    invitedBy: z
+      .object({ organization: OrgRef, notes: z.string().nullable(), help: z.enum(HELP_TYPES) })
+      .nullable(),
     receivedAt: z.string().nullable(),
     expiresAt: z.string().nullable(),
     reason: z.string().nullable(),
@@ -268,10 +283,12 @@ export const DealOut = z
     createdAt: z.string(),
     updatedAt: z.string(),
     closedAt: z.string().nullable(),
-    abilities: z.object(Object.fromEntries(ACTIONS.map((a) => [a, z.boolean()])) as Record<
-      (typeof ACTIONS)[number],
-      z.ZodBoolean
-    >),
+    abilities: z.object(
+      Object.fromEntries(ACTIONS.map((a) => [a, z.boolean()])) as Record<
+        (typeof ACTIONS)[number],
+        z.ZodBoolean
+      >,
+    ),
   })
   .meta({ id: 'Deal' });
 export type DealOut = z.infer<typeof DealOut>;
@@ -295,7 +312,9 @@ export const DealSummaryOut = DealOut.pick({
 })
   .extend({
     customer: z.object({ name: z.string(), city: z.string(), country: z.string() }),
-    participants: z.array(z.object({ organization: OrgRef, status: z.enum(STATUSES), direction: z.enum(DIRECTIONS) })),
+    participants: z.array(
+      z.object({ organization: OrgRef, status: z.enum(STATUSES), direction: z.enum(DIRECTIONS) }),
+    ),
   })
   .meta({ id: 'DealSummary' });
 export type DealSummaryOut = z.infer<typeof DealSummaryOut>;
@@ -320,7 +339,12 @@ export const ActivityOut = z.object({
 
 export const ErrorOut = z
   .object({
-    error: z.object({ code: z.string(), message: z.string(), path: z.string().optional(), requestId: z.string().optional() }),
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      path: z.string().optional(),
+      requestId: z.string().optional(),
+    }),
   })
   .meta({ id: 'Error' });
 

@@ -14,7 +14,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { ERROR_CODES, DomainError, type ErrorCode } from './errors.ts';
+import { DomainError, ERROR_CODES, type ErrorCode } from './errors.ts';
 import { registerAuth } from './http/auth.ts';
 import { authRoutes } from './http/auth-routes.ts';
 import { dealRoutes } from './http/deals.ts';
@@ -66,11 +66,19 @@ export async function build(ctx: ServiceContext, options: BuildOptions = {}): Pr
   // Text that the databases cannot store faithfully (NUL, lone UTF-16 surrogates) is refused at the edge:
   // PostgreSQL rejects NUL (a 500), and a lone surrogate would be silently turned into U+FFFD.
   app.addHook('preValidation', async (request) => {
-    for (const [part, value] of [['querystring', request.query], ['params', request.params], ['body', request.body]] as const) {
+    for (const [part, value] of [
+      ['querystring', request.query],
+      ['params', request.params],
+      ['body', request.body],
+    ] as const) {
       const bad = findUnstorableText(value);
       if (bad) {
         const path = (part === 'params' ? [part, ...bad] : bad).join('.');
-        throw new DomainError('invalid-input', 'Text must be valid Unicode without NUL characters.', path || undefined);
+        throw new DomainError(
+          'invalid-input',
+          'Text must be valid Unicode without NUL characters.',
+          path || undefined,
+        );
       }
     }
   });
@@ -85,7 +93,9 @@ export async function build(ctx: ServiceContext, options: BuildOptions = {}): Pr
     reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ error: { code: 'not-found', message: ERROR_CODES['not-found'].message, requestId: request.id } });
+    reply.status(404).send({
+      error: { code: 'not-found', message: ERROR_CODES['not-found'].message, requestId: request.id },
+    });
   });
 
   await app.register(cookie);
@@ -116,13 +126,16 @@ export async function build(ctx: ServiceContext, options: BuildOptions = {}): Pr
 
   registerAuth(app, ctx);
   await app.register(landingRoutes);
-  await app.register(async (api) => {
-    await api.register(lifecycleRoutes);
-    await api.register(authRoutes(ctx));
-    await api.register(directoryRoutes(ctx));
-    await api.register(dealRoutes(ctx));
-    if (ctx.clock.movable) await api.register(demoRoutes(ctx));
-  }, { prefix: '/api/v1' });
+  await app.register(
+    async (api) => {
+      await api.register(lifecycleRoutes);
+      await api.register(authRoutes(ctx));
+      await api.register(directoryRoutes(ctx));
+      await api.register(dealRoutes(ctx));
+      if (ctx.clock.movable) await api.register(demoRoutes(ctx));
+    },
+    { prefix: '/api/v1' },
+  );
   return app;
 }
 
@@ -170,7 +183,9 @@ function pinpoint(issue: Issue): Issue {
     return { ...issue, path: [...issue.path, String(issue.keys[0])] };
   }
   if (issue.code === 'invalid_union' && Array.isArray(issue.errors)) {
-    const fitting = issue.errors.filter((branch) => !branch.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0));
+    const fitting = issue.errors.filter(
+      (branch) => !branch.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0),
+    );
     const inner = fitting.length === 1 ? fitting[0]?.[0] : undefined;
     if (inner) {
       const found = pinpoint(inner);
@@ -207,7 +222,9 @@ export function toErrorResponse(error: unknown, requestId: string) {
     // Body and query fields are named by themselves ("value.amount", "limit"); path parameters and headers
     // by their part ("params.id", "headers.if-match").
     const where =
-      error.validationContext === 'body' || error.validationContext === 'querystring' ? [] : [error.validationContext];
+      error.validationContext === 'body' || error.validationContext === 'querystring'
+        ? []
+        : [error.validationContext];
     const path = [...where, ...issue.path].map(String).join('.');
     return send('invalid-input', issue.message, path || undefined);
   }
@@ -222,7 +239,8 @@ export function toErrorResponse(error: unknown, requestId: string) {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return send('invalid-json');
   }
-  if (error instanceof SyntaxError || fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return send('invalid-json');
+  if (error instanceof SyntaxError || fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+    return send('invalid-json');
   const status = fastifyError.statusCode;
   if (status && status >= 400 && status < 500) {
     if (status === 405) return send('method-not-allowed');

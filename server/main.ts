@@ -4,7 +4,7 @@
  */
 import { build } from './app.ts';
 import { movableClock, systemClock } from './clock.ts';
-import { readConfig, type Config } from './config.ts';
+import { type Config, readConfig } from './config.ts';
 import { migrateToLatest, openDatabase } from './db/database.ts';
 import { startExpirySweeper } from './jobs/expiry-sweeper.ts';
 import type { ServiceContext } from './services/context.ts';
@@ -31,12 +31,15 @@ export async function serve(config: Config = readConfig()): Promise<void> {
   }
   const sweeper = startExpirySweeper(ctx, config.expirySweepSeconds * 1000, app.log);
   await app.listen({ port: config.port, host: config.host });
-  const hint = seeded || handle.dialect === 'sqlite'
-    ? `\n  Demo personas (password cosell-demo): radmin@contoso.example, user.se@contoso.example, ` +
-      `vadmin@northwind.example, seller@northwind.example — see README.md.\n` +
-      `  API token: npm run cosell -- token --email radmin@contoso.example\n`
-    : '';
-  process.stdout.write(`\ncosell is running at ${config.publicUrl}  (API docs: ${config.publicUrl}/api/docs)${hint}\n`);
+  const hint =
+    seeded || handle.dialect === 'sqlite'
+      ? `\n  Demo personas (password cosell-demo): radmin@contoso.example, user.se@contoso.example, ` +
+        `vadmin@northwind.example, seller@northwind.example — see README.md.\n` +
+        `  API token: npm run cosell -- token --email radmin@contoso.example\n`
+      : '';
+  process.stdout.write(
+    `\ncosell is running at ${config.publicUrl}  (API docs: ${config.publicUrl}/api/docs)${hint}\n`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -35,16 +35,25 @@ export async function makeOrg(
     id,
     kind: options.kind ?? 'partner',
     name: options.name,
-    partner_id: options.kind === 'vendor' ? null : String(1_000_000 + Math.floor(Math.random() * 8_999_999)) + id.slice(-4),
+    partner_id:
+      options.kind === 'vendor'
+        ? null
+        : String(1_000_000 + Math.floor(Math.random() * 8_999_999)) + id.slice(-4),
     co_sell_ready: options.coSellReady === false ? 0 : 1,
     assessment_approved: options.assessmentApproved ? 1 : 0,
     created_at: now,
   });
   const locations = [];
-  for (const [index, loc] of (options.locations ?? [{ name: `${options.name} HQ`, country: 'US', city: 'Seattle' }]).entries()) {
+  for (const [index, loc] of (
+    options.locations ?? [{ name: `${options.name} HQ`, country: 'US', city: 'Seattle' }]
+  ).entries()) {
     const location = { id: newId(), ...loc };
     // created_at orders locations: the first is the default.
-    await insertLocation(ctx.db, { ...location, organization_id: id, created_at: `${now.slice(0, 19)}.${String(index).padStart(3, '0')}Z` });
+    await insertLocation(ctx.db, {
+      ...location,
+      organization_id: id,
+      created_at: `${now.slice(0, 19)}.${String(index).padStart(3, '0')}Z`,
+    });
     locations.push(location);
   }
   return { id, name: options.name, locations };
@@ -85,7 +94,12 @@ export async function makeUser(
     ctx.db,
     roles.flatMap((grant) =>
       (grant.locationIds && grant.locationIds.length > 0 ? grant.locationIds : [null]).map(
-        (locationId: string | null) => ({ id: newId(), user_id: id, role: grant.role, location_id: locationId }),
+        (locationId: string | null) => ({
+          id: newId(),
+          user_id: id,
+          role: grant.role,
+          location_id: locationId,
+        }),
       ),
     ),
   );
@@ -103,7 +117,12 @@ export async function makeUser(
 export async function makeSolution(
   ctx: ServiceContext,
   org: OrgFixture,
-  options: { name: string; kind?: 'product' | 'assessment'; coSellReady?: boolean; locationId?: string | null },
+  options: {
+    name: string;
+    kind?: 'product' | 'assessment';
+    coSellReady?: boolean;
+    locationId?: string | null;
+  },
 ): Promise<string> {
   const id = newId();
   await insertSolutions(ctx.db, [
@@ -185,8 +204,12 @@ export async function standardWorld(env: TestEnv) {
     radminSe: await makeUser(ctx, contoso, 'radmin.se@contoso.example', [
       { role: 'referrals-admin', locationIds: [stockholm.id] },
     ]),
-    userSe: await makeUser(ctx, contoso, 'user.se@contoso.example', [{ role: 'referrals-user', locationIds: [stockholm.id] }]),
-    userTw: await makeUser(ctx, contoso, 'user.tw@contoso.example', [{ role: 'referrals-user', locationIds: [taipei.id] }]),
+    userSe: await makeUser(ctx, contoso, 'user.se@contoso.example', [
+      { role: 'referrals-user', locationIds: [stockholm.id] },
+    ]),
+    userTw: await makeUser(ctx, contoso, 'user.tw@contoso.example', [
+      { role: 'referrals-user', locationIds: [taipei.id] },
+    ]),
     fabrikam: await makeUser(ctx, fabrikam, 'radmin@fabrikam.example', [{ role: 'referrals-admin' }]),
     litware: await makeUser(ctx, litware, 'radmin@litware.example', [{ role: 'referrals-admin' }]),
   };
@@ -195,10 +218,18 @@ export async function standardWorld(env: TestEnv) {
     vendor: await makeSolution(ctx, vendor, { name: 'Northwind Data Platform' }),
     assessment: await makeSolution(ctx, vendor, { name: 'Cloud migration assessment', kind: 'assessment' }),
     fabrikam: await makeSolution(ctx, fabrikam, { name: 'Fabrikam Secure Edge' }),
-    litware: await makeSolution(ctx, litware, { name: 'Litware Insight', locationId: litware.locations[1]?.id ?? null }),
+    litware: await makeSolution(ctx, litware, {
+      name: 'Litware Insight',
+      locationId: litware.locations[1]?.id ?? null,
+    }),
     litwareDraft: await makeSolution(ctx, litware, { name: 'Litware Draft', coSellReady: false }),
   };
-  const company = await makeCompany(ctx, { name: 'Volvo Cars AB', city: 'Göteborg', country: 'SE', duns: '123456789' });
+  const company = await makeCompany(ctx, {
+    name: 'Volvo Cars AB',
+    city: 'Göteborg',
+    country: 'SE',
+    duns: '123456789',
+  });
   return { vendor, contoso, fabrikam, litware, stockholm, taipei, users, solutions, company };
 }
 

@@ -38,7 +38,10 @@ function frozenClock(start: Date) {
   };
 }
 
-export async function createTestEnv(dialect: Dialect, options: { demoClock?: boolean } = {}): Promise<TestEnv> {
+export async function createTestEnv(
+  dialect: Dialect,
+  options: { demoClock?: boolean } = {},
+): Promise<TestEnv> {
   let url: string;
   let cleanup: () => Promise<void>;
   if (dialect === 'postgres') {

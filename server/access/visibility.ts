@@ -5,20 +5,20 @@
  * evaluated on a loaded deal, for `can()`. They must agree: the property-based visibility test checks
  * both against an oracle written from the spec.
  */
-import { type ExpressionBuilder, type Expression, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import {
+  type Abilities,
   type Action,
+  abilities,
+  DEAL_ROLES,
   type DealRole,
   type DealType,
   type Direction,
+  refusal,
   type SalesStage,
   type Status,
-  abilities,
-  DEAL_ROLES,
-  refusal,
   TEAM_BOUND_ROLES,
   VENDOR_ROLES,
-  type Abilities,
 } from '../../core/lifecycle.ts';
 import type { Database, ParticipantsTable } from '../db/schema.ts';
 import type { Actor, RoleGrant } from './actor.ts';

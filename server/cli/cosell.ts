@@ -51,7 +51,9 @@ async function main(argv: string[]): Promise<number> {
     case 'seed-demo':
       return withContext(async (ctx) => {
         if (!(await isEmpty(ctx))) {
-          process.stderr.write('the database already holds organizations; seed-demo loads only into an empty one\n');
+          process.stderr.write(
+            'the database already holds organizations; seed-demo loads only into an empty one\n',
+          );
           return 1;
         }
         const summary = await seedDemo(ctx);
@@ -59,7 +61,10 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       });
     case 'token': {
-      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { email: { type: 'string' }, name: { type: 'string' } },
+      });
       if (!values.email) {
         process.stderr.write(`${USAGE}\n`);
         return 2;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Id, LIMITS, MeOut } from '../../core/schemas.ts';
-import { login, logout, me, createApiToken, listApiTokens, revokeToken } from '../services/auth.ts';
+import { createApiToken, listApiTokens, login, logout, me, revokeToken } from '../services/auth.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { actorOf, CSRF_HEADER, SESSION_COOKIE } from './auth.ts';
 import { errorResponses } from './common.ts';
@@ -32,7 +32,9 @@ export function authRoutes(ctx: ServiceContext) {
       },
       async (request, reply) => {
         const session = await login(ctx, request.body.email, request.body.password);
-        const secure = process.env.COOKIE_SECURE === 'true' || (process.env.COOKIE_SECURE !== 'false' && request.protocol === 'https');
+        const secure =
+          process.env.COOKIE_SECURE === 'true' ||
+          (process.env.COOKIE_SECURE !== 'false' && request.protocol === 'https');
         reply.setCookie(SESSION_COOKIE, session.token, {
           path: '/',
           httpOnly: true,
@@ -40,13 +42,23 @@ export function authRoutes(ctx: ServiceContext) {
           secure,
           expires: session.expiresAt,
         });
-        return { csrfToken: session.csrfToken, csrfHeader: CSRF_HEADER, expiresAt: session.expiresAt.toISOString() };
+        return {
+          csrfToken: session.csrfToken,
+          csrfHeader: CSRF_HEADER,
+          expiresAt: session.expiresAt.toISOString(),
+        };
       },
     );
 
     app.post(
       '/auth/logout',
-      { schema: { tags: ['auth'], summary: 'End the browser session', response: { 204: z.undefined(), ...errorResponses } } },
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'End the browser session',
+          response: { 204: z.undefined(), ...errorResponses },
+        },
+      },
       async (request, reply) => {
         await logout(ctx, actorOf(request));
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -56,7 +68,13 @@ export function authRoutes(ctx: ServiceContext) {
 
     app.get(
       '/me',
-      { schema: { tags: ['auth'], summary: 'The caller, its organization, tenants and roles', response: { 200: MeOut, ...errorResponses } } },
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'The caller, its organization, tenants and roles',
+          response: { 200: MeOut, ...errorResponses },
+        },
+      },
       async (request) => me(ctx, actorOf(request)),
     );
 

@@ -75,7 +75,8 @@ export function dealRoutes(ctx: ServiceContext) {
       {
         schema: {
           tags,
-          summary: 'List deals of one view (inbound, outbound, favorites, closed) with filters, sort and cursor paging',
+          summary:
+            'List deals of one view (inbound, outbound, favorites, closed) with filters, sort and cursor paging',
           querystring: ListQuery,
           response: { 200: DealListOut, ...errorResponses },
         },
@@ -85,7 +86,14 @@ export function dealRoutes(ctx: ServiceContext) {
 
     app.get(
       '/deals/:id',
-      { schema: { tags, summary: 'One deal, as the caller’s organization sees it', params: Params, response: dealResponse } },
+      {
+        schema: {
+          tags,
+          summary: 'One deal, as the caller’s organization sees it',
+          params: Params,
+          response: dealResponse,
+        },
+      },
       async (request, reply) => sendDeal(reply, await getDeal(ctx, actorOf(request), request.params.id)),
     );
 
@@ -103,18 +111,31 @@ export function dealRoutes(ctx: ServiceContext) {
       },
       async (request, reply) => {
         const version = expectedVersion(request);
-        return sendDeal(reply, await updateDeal(ctx, actorOf(request), request.params.id, version, request.body));
+        return sendDeal(
+          reply,
+          await updateDeal(ctx, actorOf(request), request.params.id, version, request.body),
+        );
       },
     );
 
     app.post(
       '/deals/:id/accept',
       {
-        schema: { tags, summary: 'Accept a received deal', params: Params, headers: ifMatchHeader, body: AcceptBody.nullish(), response: dealResponse },
+        schema: {
+          tags,
+          summary: 'Accept a received deal',
+          params: Params,
+          headers: ifMatchHeader,
+          body: AcceptBody.nullish(),
+          response: dealResponse,
+        },
       },
       async (request, reply) => {
         const version = expectedVersion(request);
-        return sendDeal(reply, await acceptDeal(ctx, actorOf(request), request.params.id, version, request.body ?? {}));
+        return sendDeal(
+          reply,
+          await acceptDeal(ctx, actorOf(request), request.params.id, version, request.body ?? {}),
+        );
       },
     );
 
@@ -131,7 +152,10 @@ export function dealRoutes(ctx: ServiceContext) {
         async (request, reply) => {
           const version = expectedVersion(request);
           const input = request.body as { reason: string; notes?: string };
-          return sendDeal(reply, await closeDeal(ctx, actorOf(request), request.params.id, version, action, input));
+          return sendDeal(
+            reply,
+            await closeDeal(ctx, actorOf(request), request.params.id, version, action, input),
+          );
         },
       );
     }
@@ -150,18 +174,31 @@ export function dealRoutes(ctx: ServiceContext) {
       },
       async (request, reply) => {
         const version = expectedVersion(request);
-        return sendDeal(reply, await winDeal(ctx, actorOf(request), request.params.id, version, request.body?.notes));
+        return sendDeal(
+          reply,
+          await winDeal(ctx, actorOf(request), request.params.id, version, request.body?.notes),
+        );
       },
     );
 
     app.post(
       '/deals/:id/stage',
       {
-        schema: { tags, summary: 'Set the sales stage', params: Params, headers: ifMatchHeader, body: StageBody, response: dealResponse },
+        schema: {
+          tags,
+          summary: 'Set the sales stage',
+          params: Params,
+          headers: ifMatchHeader,
+          body: StageBody,
+          response: dealResponse,
+        },
       },
       async (request, reply) => {
         const version = expectedVersion(request);
-        return sendDeal(reply, await setStage(ctx, actorOf(request), request.params.id, version, request.body.stage));
+        return sendDeal(
+          reply,
+          await setStage(ctx, actorOf(request), request.params.id, version, request.body.stage),
+        );
       },
     );
 
@@ -179,7 +216,10 @@ export function dealRoutes(ctx: ServiceContext) {
       },
       async (request, reply) => {
         const version = expectedVersion(request);
-        return sendDeal(reply, await inviteToDeal(ctx, actorOf(request), request.params.id, version, request.body));
+        return sendDeal(
+          reply,
+          await inviteToDeal(ctx, actorOf(request), request.params.id, version, request.body),
+        );
       },
     );
 
@@ -220,7 +260,10 @@ export function dealRoutes(ctx: ServiceContext) {
         url: '/deals/:id/favorite',
         schema: {
           tags,
-          summary: method === 'PUT' ? 'Mark the deal as a favorite (the caller’s heart)' : 'Remove the caller’s heart',
+          summary:
+            method === 'PUT'
+              ? 'Mark the deal as a favorite (the caller’s heart)'
+              : 'Remove the caller’s heart',
           params: Params,
           response: { 204: z.undefined(), ...errorResponses },
         },
@@ -245,4 +288,3 @@ export function dealRoutes(ctx: ServiceContext) {
     );
   };
 }
-

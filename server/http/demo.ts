@@ -20,7 +20,13 @@ export function demoRoutes(ctx: ServiceContext) {
     };
     app.get(
       '/demo/clock',
-      { schema: { tags: ['demo'], summary: 'The demo clock (demo mode only)', response: { 200: ClockOut, ...errorResponses } } },
+      {
+        schema: {
+          tags: ['demo'],
+          summary: 'The demo clock (demo mode only)',
+          response: { 200: ClockOut, ...errorResponses },
+        },
+      },
       async (request) => {
         requireVendorAdmin(request);
         return { now: ctx.clock.now().toISOString() };
@@ -40,7 +46,11 @@ export function demoRoutes(ctx: ServiceContext) {
         requireVendorAdmin(request);
         const ms = parseDuration(request.body.advance);
         if (ms === null || ms <= 0 || ms > 400 * 86_400_000) {
-          throw new DomainError('invalid-input', 'Expected a positive duration such as P15D or PT36H (at most 400 days).', 'advance');
+          throw new DomainError(
+            'invalid-input',
+            'Expected a positive duration such as P15D or PT36H (at most 400 days).',
+            'advance',
+          );
         }
         ctx.clock.advance(ms);
         // Let the expiry happen now rather than at the sweeper's next tick.

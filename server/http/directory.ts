@@ -20,7 +20,10 @@ export function directoryRoutes(ctx: ServiceContext) {
           summary: 'Customer directory suggestions (prefix of the name, accent- and case-insensitive)',
           querystring: z.strictObject({
             q: z.string().max(LIMITS.query).default(''),
-            country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166 two-letter country code').optional(),
+            country: z
+              .string()
+              .regex(/^[A-Z]{2}$/, 'expected an ISO 3166 two-letter country code')
+              .optional(),
             city: z.string().max(LIMITS.shortText).optional(),
             limit: z.coerce.number().int().min(1).max(50).default(10),
           }),
@@ -95,7 +98,11 @@ export function directoryRoutes(ctx: ServiceContext) {
             limit: z.coerce.number().int().min(1).max(100).default(25),
           }),
           response: {
-            200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), partnerId: z.string().nullable() })) }),
+            200: z.object({
+              items: z.array(
+                z.object({ id: z.string(), name: z.string(), partnerId: z.string().nullable() }),
+              ),
+            }),
             ...errorResponses,
           },
         },

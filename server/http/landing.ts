@@ -15,5 +15,7 @@ e.g. <code>radmin@contoso.example</code>, <code>vadmin@northwind.example</code>.
 </body></html>`;
 
 export async function landingRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(PAGE),
+  );
 }

@@ -7,7 +7,8 @@ export async function lifecycleRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['lifecycle'],
-        summary: 'The deal lifecycle as data: statuses, transitions, who may do what, stages, reasons, help types',
+        summary:
+          'The deal lifecycle as data: statuses, transitions, who may do what, stages, reasons, help types',
         security: [],
       },
     },

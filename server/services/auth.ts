@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '../../core/lifecycle.ts';
 import { type Actor, emailKey } from '../access/actor.ts';
+import { getOrganization, locationsOf, tenantsOf } from '../db/repositories/organizations.ts';
 import {
   apiTokensOf,
   findApiTokenByHash,
@@ -17,10 +18,9 @@ import {
   revokeSession,
   touchApiToken,
 } from '../db/repositories/users.ts';
-import { getOrganization, locationsOf, tenantsOf } from '../db/repositories/organizations.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { type ServiceContext, nowIso } from './context.ts';
+import { nowIso, type ServiceContext } from './context.ts';
 import { UNUSABLE_HASH, verifyPassword } from './passwords.ts';
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -51,7 +51,11 @@ export async function logout(ctx: ServiceContext, actor: Actor): Promise<void> {
   if (actor.via.kind === 'session') await revokeSession(ctx.db, actor.via.sessionId, nowIso(ctx));
 }
 
-export async function actorFor(ctx: ServiceContext, userId: string, via: Actor['via']): Promise<Actor | null> {
+export async function actorFor(
+  ctx: ServiceContext,
+  userId: string,
+  via: Actor['via'],
+): Promise<Actor | null> {
   const rows = await loadActorRows(ctx.db, userId);
   if (!rows) return null;
   const grants = new Map<string, string[] | null>();
@@ -77,7 +81,11 @@ export async function actorFor(ctx: ServiceContext, userId: string, via: Actor['
 export async function actorFromSession(ctx: ServiceContext, token: string): Promise<Actor | null> {
   const session = await findSessionByHash(ctx.db, sha256(token));
   if (!session || session.revoked_at || session.expires_at <= nowIso(ctx)) return null;
-  return actorFor(ctx, session.user_id, { kind: 'session', sessionId: session.id, csrfToken: session.csrf_token });
+  return actorFor(ctx, session.user_id, {
+    kind: 'session',
+    sessionId: session.id,
+    csrfToken: session.csrf_token,
+  });
 }
 
 export async function actorFromApiToken(ctx: ServiceContext, token: string): Promise<Actor | null> {
@@ -97,7 +105,12 @@ export async function createApiToken(ctx: ServiceContext, actor: Actor, name: st
 }
 
 /** Issues a token for a user (also used by the CLI). The secret is returned once and never stored. */
-export async function issueApiToken(ctx: ServiceContext, userId: string, organizationId: string, name: string) {
+export async function issueApiToken(
+  ctx: ServiceContext,
+  userId: string,
+  organizationId: string,
+  name: string,
+) {
   const token = secret('cst');
   const id = newId();
   const createdAt = nowIso(ctx);

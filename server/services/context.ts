@@ -15,6 +15,9 @@ export interface ServiceContext {
 export const nowIso = (ctx: ServiceContext) => ctx.clock.now().toISOString();
 
 /** Runs `work` in a transaction (DESIGN rule 5: the change and its events commit together). */
-export function inTransaction<T>(ctx: ServiceContext, work: (trx: import('../db/database.ts').Trx) => Promise<T>) {
+export function inTransaction<T>(
+  ctx: ServiceContext,
+  work: (trx: import('../db/database.ts').Trx) => Promise<T>,
+) {
   return ctx.db.transaction().execute(work);
 }

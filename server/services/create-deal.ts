@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { RESPONSE_WINDOW_DAYS, startStage, typeOfNewDeal } from '../../core/lifecycle.ts';
 import type { CreateDealBody, DealOut, InvitationInput } from '../../core/schemas.ts';
+import { normalizeForSearch } from '../../core/text.ts';
 import type { Actor } from '../access/actor.ts';
 import { creatableLocations, rolesOnDeal } from '../access/visibility.ts';
 import { addDays, isoDay } from '../clock.ts';
@@ -26,7 +27,7 @@ import { getOrganization, getVendor, locationsOf } from '../db/repositories/orga
 import type { ParticipantsTable } from '../db/schema.ts';
 import { DomainError, invalid } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { type ServiceContext, inTransaction } from './context.ts';
+import { inTransaction, type ServiceContext } from './context.ts';
 import {
   checkCloseDate,
   checkNoDuplicateMembers,
@@ -36,7 +37,6 @@ import {
   toMinor,
 } from './deal-rules.ts';
 import { loadDeal, presentDeal } from './deal-view.ts';
-import { normalizeForSearch } from '../../core/text.ts';
 
 export interface CreateResult {
   deal: DealOut;
@@ -98,7 +98,12 @@ function replay(earlier: { request_hash: string; response_body: string }, reques
   return { deal: JSON.parse(earlier.response_body) as DealOut, replayed: true };
 }
 
-async function createInTransaction(ctx: ServiceContext, trx: Trx, actor: Actor, body: CreateDealBody): Promise<DealOut> {
+async function createInTransaction(
+  ctx: ServiceContext,
+  trx: Trx,
+  actor: Actor,
+  body: CreateDealBody,
+): Promise<DealOut> {
   const now = ctx.clock.now();
   const nowText = now.toISOString();
   const today = isoDay(now);
@@ -114,7 +119,8 @@ async function createInTransaction(ctx: ServiceContext, trx: Trx, actor: Actor, 
     if (!actor.roles.some((g) => g.role === 'vendor-admin' || g.role === 'vendor-seller')) {
       throw new DomainError('forbidden');
     }
-    if (body.invitations.length === 0) throw invalid('invitations', 'A vendor deal is sent to at least one partner.');
+    if (body.invitations.length === 0)
+      throw invalid('invitations', 'A vendor deal is sent to at least one partner.');
     if (body.vendorHelp !== 'none') throw invalid('vendorHelp', 'The vendor does not ask itself for help.');
     if (body.shareWithVendor) throw invalid('shareWithVendor', 'The vendor does not share with itself.');
     const own = body.locationId ? locations.find((l) => l.id === body.locationId) : locations[0];
@@ -147,7 +153,8 @@ async function createInTransaction(ctx: ServiceContext, trx: Trx, actor: Actor, 
     vendorRecord: createdByVendor,
     ownTeamEmailKeys: creatorTeamKeys,
   };
-  if (rolesOnDeal(actor, creatorFacts).length === 0) throw new DomainError('creator-not-on-team', undefined, 'team');
+  if (rolesOnDeal(actor, creatorFacts).length === 0)
+    throw new DomainError('creator-not-on-team', undefined, 'team');
 
   const solutions = await checkSolutions(trx, body.solutionIds, 'solutionIds', {
     actorOrgId: organization.id,
@@ -195,7 +202,9 @@ async function createInTransaction(ctx: ServiceContext, trx: Trx, actor: Actor, 
 
   const actorRef = { userId: actor.userId, name: actor.name, organizationId: actor.organizationId };
   const events: NewEvent[] = [];
-  const record = (row: Omit<ParticipantsTable, 'engagement_id' | 'version' | 'created_at' | 'updated_at' | 'search_text'>) =>
+  const record = (
+    row: Omit<ParticipantsTable, 'engagement_id' | 'version' | 'created_at' | 'updated_at' | 'search_text'>,
+  ) =>
     ({
       ...row,
       engagement_id: engagementId,
@@ -433,10 +442,11 @@ export async function checkInvitations(
   for (const [index, input] of invitations.entries()) {
     const path = `invitations.${index}`;
     const partner = await getOrganization(db, input.partnerId);
-    if (!partner || partner.kind !== 'partner' || partner.co_sell_ready !== 1 || partner.id === vendorId) {
+    if (partner?.kind !== 'partner' || partner.co_sell_ready !== 1 || partner.id === vendorId) {
       throw invalid(`${path}.partnerId`, 'No such co-sell-ready partner.');
     }
-    if (partner.id === actor.organizationId) throw invalid(`${path}.partnerId`, 'You cannot invite yourself.');
+    if (partner.id === actor.organizationId)
+      throw invalid(`${path}.partnerId`, 'You cannot invite yourself.');
     if (seen.has(partner.id)) throw invalid(`${path}.partnerId`, 'This partner is invited twice.');
     if (alreadyParticipating.has(partner.id)) {
       throw new DomainError('already-participant', undefined, `${path}.partnerId`);

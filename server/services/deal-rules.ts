@@ -69,7 +69,12 @@ export interface SolutionCheckOptions {
  * its own, the vendor's, other partners' co-sell-ready ones, and assessments when approved.
  * Returns the solutions and whether one is an assessment.
  */
-export async function checkSolutions(db: Executor, ids: readonly string[], path: string, options: SolutionCheckOptions) {
+export async function checkSolutions(
+  db: Executor,
+  ids: readonly string[],
+  path: string,
+  options: SolutionCheckOptions,
+) {
   const unique = [...new Set(ids)];
   if (unique.length !== ids.length) throw invalid(path, 'A solution is listed twice.');
   const rows = await solutionsByIds(db, unique);
@@ -86,7 +91,8 @@ export async function checkSolutions(db: Executor, ids: readonly string[], path:
     }
     if (s.kind === 'assessment') {
       if (s.organization_id !== options.vendorId) throw invalid(at, 'Not an assessment type of the vendor.');
-      if (!options.assessmentApproved) throw invalid(at, 'Only assessment-approved partners create assessment deals.');
+      if (!options.assessmentApproved)
+        throw invalid(at, 'Only assessment-approved partners create assessment deals.');
       return;
     }
     const mine = s.organization_id === options.actorOrgId;

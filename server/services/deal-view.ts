@@ -3,16 +3,17 @@
  * and present it as the caller's organization sees it. Another organization's CRM ID, campaign ID and
  * favorites are never part of it.
  */
-import type { DealOut } from '../../core/schemas.ts';
+
 import type { DealType, Direction, HelpType, SalesStage, Status } from '../../core/lifecycle.ts';
 import { formatAmount } from '../../core/money.ts';
+import type { DealOut } from '../../core/schemas.ts';
 import type { Actor } from '../access/actor.ts';
 import { abilitiesOf, type DealFacts, visibleDeals } from '../access/visibility.ts';
 import type { Executor } from '../db/database.ts';
 import {
+  type EngagementRow,
   favoriteIds,
   getEngagement,
-  type EngagementRow,
   type ParticipantRow,
   participantsOfEngagements,
   solutionsOf,
@@ -50,7 +51,16 @@ export async function loadDeal(db: Executor, actor: Actor, id: string): Promise<
     .where('participant_id', '=', record.id)
     .where('organization_id', '=', record.organization_id)
     .execute();
-  return { record, engagement, facts: factsOf(actor, record, engagement, ownTeam.map((m) => m.email_key)) };
+  return {
+    record,
+    engagement,
+    facts: factsOf(
+      actor,
+      record,
+      engagement,
+      ownTeam.map((m) => m.email_key),
+    ),
+  };
 }
 
 export function factsOf(
@@ -151,7 +161,11 @@ export async function presentDeal(db: Executor, actor: Actor, loaded: LoadedDeal
     })),
     invitedBy:
       record.direction === 'inbound' && inviter
-        ? { organization: { id: inviter.id, name: inviter.name }, notes: record.invitation_notes, help: record.help as HelpType }
+        ? {
+            organization: { id: inviter.id, name: inviter.name },
+            notes: record.invitation_notes,
+            help: record.help as HelpType,
+          }
         : null,
     receivedAt: record.received_at,
     expiresAt: record.status === 'received' ? record.expires_at : null,

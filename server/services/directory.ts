@@ -4,11 +4,12 @@
  */
 import { escapeLike, normalizeForSearch } from '../../core/text.ts';
 import type { Actor } from '../access/actor.ts';
-import { searchCompanies, searchSolutions, type SolutionGroup } from '../db/repositories/catalog.ts';
+import { type SolutionGroup, searchCompanies, searchSolutions } from '../db/repositories/catalog.ts';
 import { getOrganization, getVendor, searchPartners } from '../db/repositories/organizations.ts';
 import type { ServiceContext } from './context.ts';
 
-const isCjk = (text: string) => /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(text);
+const isCjk = (text: string) =>
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(text);
 
 export async function suggestCompanies(
   ctx: ServiceContext,
@@ -71,7 +72,11 @@ export async function listSolutions(
   };
 }
 
-export async function listPartners(ctx: ServiceContext, actor: Actor, query: { q?: string | undefined; limit: number }) {
+export async function listPartners(
+  ctx: ServiceContext,
+  actor: Actor,
+  query: { q?: string | undefined; limit: number },
+) {
   const rows = await searchPartners(ctx.db, {
     excludeId: actor.organizationId,
     escapedPattern: query.q ? `%${escapeLike(query.q.toLowerCase())}%` : null,

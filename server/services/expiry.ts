@@ -6,7 +6,7 @@
 import { type ExpiryFilter, expireDueRecords, hasDueRecords } from '../db/repositories/deals.ts';
 import { insertEvents } from '../db/repositories/events.ts';
 import { newId } from '../ids.ts';
-import { type ServiceContext, inTransaction, nowIso } from './context.ts';
+import { inTransaction, nowIso, type ServiceContext } from './context.ts';
 
 const BATCH = 1000;
 

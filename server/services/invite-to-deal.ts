@@ -3,7 +3,7 @@
  * an existing deal; the deal type follows the table (private → co-sell when the vendor is invited,
  * → partner-to-partner when partners are). Each invitee gets its own received record.
  */
-import { RESPONSE_WINDOW_DAYS, startStage, typeAfterInvitation, type Invitee } from '../../core/lifecycle.ts';
+import { type Invitee, RESPONSE_WINDOW_DAYS, startStage, typeAfterInvitation } from '../../core/lifecycle.ts';
 import type { InviteBody } from '../../core/schemas.ts';
 import type { Actor } from '../access/actor.ts';
 import { whyNot } from '../access/visibility.ts';
@@ -23,7 +23,13 @@ import { checkInvitations, requireContactAndConsent } from './create-deal.ts';
 import { searchTextOf, teamRows } from './deal-rules.ts';
 import { mutateDeal } from './mutate-deal.ts';
 
-export function inviteToDeal(ctx: ServiceContext, actor: Actor, id: string, version: number, body: InviteBody) {
+export function inviteToDeal(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  version: number,
+  body: InviteBody,
+) {
   // The lifecycle check runs per invitee below; mutateDeal checks the first one.
   const action = body.vendor ? 'inviteVendor' : 'invitePartners';
   return mutateDeal(ctx, actor, id, version, action, async (scope) => {
@@ -32,7 +38,10 @@ export function inviteToDeal(ctx: ServiceContext, actor: Actor, id: string, vers
       const refused = whyNot(actor, 'invitePartners', facts);
       if (refused) throw new DomainError(refused);
     }
-    const inviting: Invitee[] = [...(body.vendor ? ['vendor' as const] : []), ...(body.partners ? ['partners' as const] : [])];
+    const inviting: Invitee[] = [
+      ...(body.vendor ? ['vendor' as const] : []),
+      ...(body.partners ? ['partners' as const] : []),
+    ];
     const newType = typeAfterInvitation(facts.type, inviting, body.vendor?.help);
     if (!newType) throw new DomainError('invitation-not-allowed');
 
@@ -43,7 +52,10 @@ export function inviteToDeal(ctx: ServiceContext, actor: Actor, id: string, vers
     const vendor = await getVendor(scope.trx);
     if (!vendor) throw new DomainError('invitation-not-allowed');
 
-    const engagementChanges: Parameters<typeof updateEngagementIfVersion>[3] = { type: newType, updated_at: scope.now };
+    const engagementChanges: Parameters<typeof updateEngagementIfVersion>[3] = {
+      type: newType,
+      updated_at: scope.now,
+    };
     if (body.vendor) {
       if (participating.has(vendor.id)) throw new DomainError('already-participant', undefined, 'vendor');
       const contact = body.customerContact ?? (engagement.contact_name ? { present: true } : undefined);
@@ -64,7 +76,11 @@ export function inviteToDeal(ctx: ServiceContext, actor: Actor, id: string, vers
           (error: unknown) => {
             // checkInvitations names paths from the create body; here they live under `partners`.
             if (error instanceof DomainError && error.path?.startsWith('invitations')) {
-              throw new DomainError(error.code, error.message, error.path.replace(/^invitations/, 'partners'));
+              throw new DomainError(
+                error.code,
+                error.message,
+                error.path.replace(/^invitations/, 'partners'),
+              );
             }
             throw error;
           },
@@ -141,7 +157,11 @@ export function inviteToDeal(ctx: ServiceContext, actor: Actor, id: string, vers
     // The inviter's record changes too (its participants and maybe its type): bump its version.
     await scope.update({});
     if (newType !== facts.type) {
-      scope.event('deal.updated', { changes: { type: { from: facts.type, to: newType } } }, { visibility: 'engagement' });
+      scope.event(
+        'deal.updated',
+        { changes: { type: { from: facts.type, to: newType } } },
+        { visibility: 'engagement' },
+      );
     }
   });
 }

@@ -14,7 +14,7 @@ import { insertEvents, type NewEvent } from '../db/repositories/events.ts';
 import type { ParticipantsTable } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { type ServiceContext, inTransaction, nowIso } from './context.ts';
+import { inTransaction, nowIso, type ServiceContext } from './context.ts';
 import { type LoadedDeal, loadDeal, presentDeal } from './deal-view.ts';
 import { expireDue } from './expiry.ts';
 
@@ -25,7 +25,11 @@ export interface MutationScope {
   /** Compare-and-set update of the record; bumps version and updated_at. */
   update(changes: Updateable<ParticipantsTable>): Promise<void>;
   /** Queues an event to be written in this transaction. */
-  event(type: string, data: unknown, options?: { visibility?: 'engagement' | 'organization'; record?: ParticipantRow }): void;
+  event(
+    type: string,
+    data: unknown,
+    options?: { visibility?: 'engagement' | 'organization'; record?: ParticipantRow },
+  ): void;
 }
 
 export async function mutateDeal(
@@ -51,7 +55,10 @@ export async function mutateDeal(
       deal,
       now,
       async update(changes) {
-        const ok = await updateParticipantIfVersion(trx, deal.record.id, version, { ...changes, updated_at: now });
+        const ok = await updateParticipantIfVersion(trx, deal.record.id, version, {
+          ...changes,
+          updated_at: now,
+        });
         if (!ok) throw new DomainError('precondition-failed');
         version += 1;
       },
@@ -75,7 +82,11 @@ export async function mutateDeal(
     const after = await loadDeal(trx, actor, id).catch((error: unknown) => {
       // The change would take the deal out of the caller's sight (e.g. removed themselves from the team).
       if (error instanceof DomainError && error.code === 'not-found') {
-        throw new DomainError('invalid-input', 'Keep yourself on the team: this change would remove your access.', 'team');
+        throw new DomainError(
+          'invalid-input',
+          'Keep yourself on the team: this change would remove your access.',
+          'team',
+        );
       }
       throw error;
     });

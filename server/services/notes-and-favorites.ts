@@ -5,7 +5,7 @@
  */
 import type { Actor } from '../access/actor.ts';
 import { clearFavorite, setFavorite } from '../db/repositories/deals.ts';
-import { type ServiceContext, nowIso } from './context.ts';
+import { nowIso, type ServiceContext } from './context.ts';
 import { findVisibleRecord } from './deal-view.ts';
 import { mutateDeal } from './mutate-deal.ts';
 import { addNoteInScope } from './transition-deal.ts';
@@ -25,7 +25,12 @@ export async function addNote(ctx: ServiceContext, actor: Actor, id: string, ver
   };
 }
 
-export async function markFavorite(ctx: ServiceContext, actor: Actor, id: string, favorite: boolean): Promise<void> {
+export async function markFavorite(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  favorite: boolean,
+): Promise<void> {
   const record = await findVisibleRecord(ctx.db, actor, id);
   if (favorite) await setFavorite(ctx.db, actor.userId, record.id, nowIso(ctx));
   else await clearFavorite(ctx.db, actor.userId, record.id);

@@ -10,13 +10,13 @@ import { escapeLike, normalizeForSearch } from '../../core/text.ts';
 import type { Actor } from '../access/actor.ts';
 import { visibleDeals } from '../access/visibility.ts';
 import { DAY_MS } from '../clock.ts';
+import { likeEscaped } from '../db/like.ts';
 import { favoriteIds, notesOf, participantsOfEngagements } from '../db/repositories/deals.ts';
 import { activityOf } from '../db/repositories/events.ts';
-import { likeEscaped } from '../db/like.ts';
 import { DomainError } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
-import { expireDue } from './expiry.ts';
 import { loadDeal, presentDeal } from './deal-view.ts';
+import { expireDue } from './expiry.ts';
 
 export async function getDeal(ctx: ServiceContext, actor: Actor, id: string): Promise<DealOut> {
   // Every record of the engagement: the page shows the other participants' statuses too.
@@ -192,9 +192,12 @@ export async function listDeals(
   );
   const last = page.at(-1);
   const sortKey = (row: (typeof page)[number]) =>
-    ({ updatedAt: row.updated_at, value: row.value_minor, closeDate: row.close_date, expiresAt: row.expires_at })[
-      query.sort
-    ];
+    ({
+      updatedAt: row.updated_at,
+      value: row.value_minor,
+      closeDate: row.close_date,
+      expiresAt: row.expires_at,
+    })[query.sort];
   return {
     items: page.map((row) => ({
       id: row.id,
@@ -204,7 +207,12 @@ export async function listDeals(
       status: row.status as DealSummaryOut['status'],
       salesStage: row.sales_stage,
       name: row.name,
-      location: { id: row.location_id, name: row.location_name, country: row.location_country, city: row.location_city },
+      location: {
+        id: row.location_id,
+        name: row.location_name,
+        country: row.location_country,
+        city: row.location_city,
+      },
       value: { amount: formatAmount(row.value_minor, row.currency), currency: row.currency },
       closeDate: row.close_date,
       expiresAt: row.status === 'received' ? row.expires_at : null,
@@ -222,7 +230,9 @@ export async function listDeals(
         })),
     })),
     nextCursor:
-      rows.length > query.limit && last ? encodeCursor({ s: query.sort, o: order, k: sortKey(last), i: last.id }) : null,
+      rows.length > query.limit && last
+        ? encodeCursor({ s: query.sort, o: order, k: sortKey(last), i: last.id })
+        : null,
   };
 }
 
@@ -261,4 +271,3 @@ export async function dealNotes(ctx: ServiceContext, actor: Actor, id: string) {
     })),
   };
 }
-

@@ -2,12 +2,7 @@
  * Status transitions and stage moves driven by the lifecycle table: accept, decline, win, lose,
  * close as error, set stage. Each is one compare-and-set write plus its event (see mutate-deal.ts).
  */
-import {
-  ACTION_RULES,
-  checkStageMove,
-  type SalesStage,
-  startStage,
-} from '../../core/lifecycle.ts';
+import { ACTION_RULES, checkStageMove, type SalesStage, startStage } from '../../core/lifecycle.ts';
 import type { AcceptBody } from '../../core/schemas.ts';
 import { normalizeForSearch } from '../../core/text.ts';
 import type { Actor } from '../access/actor.ts';
@@ -22,7 +17,13 @@ import { type MutationScope, mutateDeal } from './mutate-deal.ts';
 type Expected = number;
 
 /** received → accepted, with the recipient's own name, value, close date, CRM fields and team. */
-export function acceptDeal(ctx: ServiceContext, actor: Actor, id: string, version: Expected, body: AcceptBody) {
+export function acceptDeal(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  version: Expected,
+  body: AcceptBody,
+) {
   return mutateDeal(ctx, actor, id, version, 'accept', async (scope) => {
     const { record, engagement } = scope.deal;
     const changes: Record<string, { from: unknown; to: unknown }> = {
@@ -51,7 +52,12 @@ export function acceptDeal(ctx: ServiceContext, actor: Actor, id: string, versio
     if (body.team !== undefined) {
       checkNoDuplicateMembers(body.team, 'team');
       // The inviter's people on this record stay: both organizations see the combined team.
-      await replaceOrganizationMembers(scope.trx, record.id, record.organization_id, teamRows(body.team, record.organization_id));
+      await replaceOrganizationMembers(
+        scope.trx,
+        record.id,
+        record.organization_id,
+        teamRows(body.team, record.organization_id),
+      );
     }
     if (body.notes) await addNoteInScope(scope, actor, body.notes);
     scope.event('deal.status-changed', { changes }, { visibility: 'engagement' });
@@ -93,10 +99,20 @@ export function closeDeal(
 export function winDeal(ctx: ServiceContext, actor: Actor, id: string, version: Expected, notes?: string) {
   return mutateDeal(ctx, actor, id, version, 'win', async (scope) => {
     const { record } = scope.deal;
-    await scope.update({ status: 'won', sales_stage: 'won', reason_notes: notes ?? null, closed_at: scope.now });
+    await scope.update({
+      status: 'won',
+      sales_stage: 'won',
+      reason_notes: notes ?? null,
+      closed_at: scope.now,
+    });
     scope.event(
       'deal.status-changed',
-      { changes: { status: { from: record.status, to: 'won' }, salesStage: { from: record.sales_stage, to: 'won' } } },
+      {
+        changes: {
+          status: { from: record.status, to: 'won' },
+          salesStage: { from: record.sales_stage, to: 'won' },
+        },
+      },
       { visibility: 'engagement' },
     );
   });
@@ -138,4 +154,3 @@ export async function addNoteInScope(scope: MutationScope, actor: Actor, body: s
   scope.event('deal.note-added', { noteId }, { visibility: 'engagement' });
   return noteId;
 }
-

@@ -2,7 +2,7 @@
  * PATCH: changes the fields the lifecycle allows in the record's current status (SPEC §6);
  * location never changes; a solution-assessment deal keeps its assessment.
  */
-import { editableFields, type EditableField } from '../../core/lifecycle.ts';
+import { type EditableField, editableFields } from '../../core/lifecycle.ts';
 import type { PatchDealBody } from '../../core/schemas.ts';
 import type { Actor } from '../access/actor.ts';
 import { isoDay } from '../clock.ts';
@@ -15,7 +15,14 @@ import {
 import { getVendor } from '../db/repositories/organizations.ts';
 import { DomainError, invalid } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
-import { checkCloseDate, checkNoDuplicateMembers, checkSolutions, searchTextOf, teamRows, toMinor } from './deal-rules.ts';
+import {
+  checkCloseDate,
+  checkNoDuplicateMembers,
+  checkSolutions,
+  searchTextOf,
+  teamRows,
+  toMinor,
+} from './deal-rules.ts';
 import { mutateDeal } from './mutate-deal.ts';
 
 const FIELD_OF_KEY: Record<keyof PatchDealBody, EditableField> = {
@@ -29,14 +36,24 @@ const FIELD_OF_KEY: Record<keyof PatchDealBody, EditableField> = {
   customerContact: 'customerContact',
 };
 
-export function updateDeal(ctx: ServiceContext, actor: Actor, id: string, version: number, body: PatchDealBody) {
+export function updateDeal(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  version: number,
+  body: PatchDealBody,
+) {
   return mutateDeal(ctx, actor, id, version, 'edit', async (scope) => {
     const { record, engagement, facts } = scope.deal;
     const allowed = editableFields(facts.type, facts.status, facts.direction);
     for (const key of Object.keys(body) as (keyof PatchDealBody)[]) {
       if (body[key] === undefined) continue;
       if (!allowed.includes(FIELD_OF_KEY[key])) {
-        throw new DomainError('invalid-state', `${key} cannot be changed while the deal is ${facts.status}.`, key);
+        throw new DomainError(
+          'invalid-state',
+          `${key} cannot be changed while the deal is ${facts.status}.`,
+          key,
+        );
       }
     }
     const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -71,7 +88,12 @@ export function updateDeal(ctx: ServiceContext, actor: Actor, id: string, versio
       checkNoDuplicateMembers(body.team, 'team');
       // The team of a record is the owner's people plus, on an invited record, the inviter's people.
       // Editing replaces only the caller's own organization's members.
-      await replaceOrganizationMembers(scope.trx, record.id, actor.organizationId, teamRows(body.team, actor.organizationId));
+      await replaceOrganizationMembers(
+        scope.trx,
+        record.id,
+        actor.organizationId,
+        teamRows(body.team, actor.organizationId),
+      );
       changes.team = { from: null, to: body.team.map((m) => m.email) };
     }
     if (body.solutionIds !== undefined) {
@@ -81,7 +103,8 @@ export function updateDeal(ctx: ServiceContext, actor: Actor, id: string, versio
         vendorId: vendor?.id ?? '',
         assessmentApproved: false,
       });
-      if (checked.hasAssessment) throw invalid('solutionIds', 'An assessment makes a new deal; it cannot be added.');
+      if (checked.hasAssessment)
+        throw invalid('solutionIds', 'An assessment makes a new deal; it cannot be added.');
       await replaceSolutions(scope.trx, record.id, body.solutionIds);
       changes.solutions = { from: null, to: body.solutionIds };
     }

@@ -25,7 +25,11 @@ async function foundation(db: Kysely<unknown>, dialect: Dialect): Promise<void> 
     .addColumn('assessment_approved', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', text, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('organizations_kind_name').on('organizations').columns(['kind', 'name']).execute();
+  await db.schema
+    .createIndex('organizations_kind_name')
+    .on('organizations')
+    .columns(['kind', 'name'])
+    .execute();
 
   await db.schema
     .createTable('locations')
@@ -36,7 +40,11 @@ async function foundation(db: Kysely<unknown>, dialect: Dialect): Promise<void> 
     .addColumn('city', text, (c) => c.notNull())
     .addColumn('created_at', text, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('locations_org').on('locations').columns(['organization_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('locations_org')
+    .on('locations')
+    .columns(['organization_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('tenants')
@@ -94,7 +102,11 @@ async function foundation(db: Kysely<unknown>, dialect: Dialect): Promise<void> 
     .addColumn('last_used_at', text)
     .addColumn('revoked_at', text)
     .execute();
-  await db.schema.createIndex('api_tokens_user').on('api_tokens').columns(['user_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('api_tokens_user')
+    .on('api_tokens')
+    .columns(['user_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('companies')
@@ -133,7 +145,11 @@ async function foundation(db: Kysely<unknown>, dialect: Dialect): Promise<void> 
     .addColumn('incentive_eligible', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', text, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('solutions_org').on('solutions').columns(['organization_id', 'name_search']).execute();
+  await db.schema
+    .createIndex('solutions_org')
+    .on('solutions')
+    .columns(['organization_id', 'name_search'])
+    .execute();
   await db.schema.createIndex('solutions_kind').on('solutions').columns(['kind', 'name_search']).execute();
 
   await db.schema
@@ -227,7 +243,11 @@ async function foundation(db: Kysely<unknown>, dialect: Dialect): Promise<void> 
     .addColumn('email_key', text, (c) => c.notNull())
     .addColumn('position', 'integer', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('team_members_participant').on('team_members').column('participant_id').execute();
+  await db.schema
+    .createIndex('team_members_participant')
+    .on('team_members')
+    .column('participant_id')
+    .execute();
   // "Is this user on the deal's team": the team-bound roles' visibility lookup.
   await db.schema
     .createIndex('team_members_email')
@@ -255,7 +275,11 @@ async function foundation(db: Kysely<unknown>, dialect: Dialect): Promise<void> 
     .addColumn('body_search', text, (c) => c.notNull())
     .addColumn('created_at', text, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('notes_engagement').on('notes').columns(['engagement_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('notes_engagement')
+    .on('notes')
+    .columns(['engagement_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('favorites')
@@ -302,6 +326,9 @@ async function foundation(db: Kysely<unknown>, dialect: Dialect): Promise<void> 
     .addColumn('created_at', text, (c) => c.notNull())
     .addPrimaryKeyConstraint('idempotency_keys_pk', ['organization_id', 'key'])
     .execute();
-  await db.schema.createIndex('idempotency_keys_created').on('idempotency_keys').column('created_at').execute();
-
+  await db.schema
+    .createIndex('idempotency_keys_created')
+    .on('idempotency_keys')
+    .column('created_at')
+    .execute();
 }

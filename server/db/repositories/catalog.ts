@@ -53,12 +53,27 @@ export type SolutionGroup = 'mine' | 'vendor' | 'partners' | 'assessments';
 
 export async function searchSolutions(
   db: Executor,
-  options: { group: SolutionGroup; organizationId: string; vendorId: string; escapedPattern: string | null; limit: number },
+  options: {
+    group: SolutionGroup;
+    organizationId: string;
+    vendorId: string;
+    escapedPattern: string | null;
+    limit: number;
+  },
 ) {
   let query = db
     .selectFrom('solutions as s')
     .innerJoin('organizations as o', 'o.id', 's.organization_id')
-    .select(['s.id', 's.name', 's.kind', 's.offer_type', 's.co_sell_ready', 's.incentive_eligible', 's.organization_id', 'o.name as publisher_name']);
+    .select([
+      's.id',
+      's.name',
+      's.kind',
+      's.offer_type',
+      's.co_sell_ready',
+      's.incentive_eligible',
+      's.organization_id',
+      'o.name as publisher_name',
+    ]);
   switch (options.group) {
     case 'mine':
       query = query.where('s.organization_id', '=', options.organizationId).where('s.kind', '=', 'product');

@@ -4,12 +4,7 @@
  */
 import type { Insertable, Updateable } from 'kysely';
 import type { Executor } from '../database.ts';
-import type {
-  EngagementsTable,
-  NotesTable,
-  ParticipantsTable,
-  TeamMembersTable,
-} from '../schema.ts';
+import type { EngagementsTable, NotesTable, ParticipantsTable, TeamMembersTable } from '../schema.ts';
 
 export type ParticipantRow = ParticipantsTable;
 export type EngagementRow = EngagementsTable;
@@ -57,12 +52,18 @@ export async function replaceOrganizationMembers(
     .execute();
 }
 
-export async function replaceSolutions(db: Executor, participantId: string, solutionIds: string[]): Promise<void> {
+export async function replaceSolutions(
+  db: Executor,
+  participantId: string,
+  solutionIds: string[],
+): Promise<void> {
   await db.deleteFrom('deal_solutions').where('participant_id', '=', participantId).execute();
   if (solutionIds.length === 0) return;
   await db
     .insertInto('deal_solutions')
-    .values(solutionIds.map((solution_id, position) => ({ participant_id: participantId, solution_id, position })))
+    .values(
+      solutionIds.map((solution_id, position) => ({ participant_id: participantId, solution_id, position })),
+    )
     .execute();
 }
 
@@ -162,7 +163,11 @@ export async function solutionsOf(db: Executor, participantId: string) {
     .execute();
 }
 
-export async function favoriteIds(db: Executor, userId: string, participantIds: readonly string[]): Promise<Set<string>> {
+export async function favoriteIds(
+  db: Executor,
+  userId: string,
+  participantIds: readonly string[],
+): Promise<Set<string>> {
   if (participantIds.length === 0) return new Set();
   const rows = await db
     .selectFrom('favorites')
@@ -173,7 +178,12 @@ export async function favoriteIds(db: Executor, userId: string, participantIds: 
   return new Set(rows.map((r) => r.participant_id));
 }
 
-export async function setFavorite(db: Executor, userId: string, participantId: string, at: string): Promise<void> {
+export async function setFavorite(
+  db: Executor,
+  userId: string,
+  participantId: string,
+  at: string,
+): Promise<void> {
   await db
     .insertInto('favorites')
     .values({ user_id: userId, participant_id: participantId, created_at: at })
@@ -182,7 +192,11 @@ export async function setFavorite(db: Executor, userId: string, participantId: s
 }
 
 export async function clearFavorite(db: Executor, userId: string, participantId: string): Promise<void> {
-  await db.deleteFrom('favorites').where('user_id', '=', userId).where('participant_id', '=', participantId).execute();
+  await db
+    .deleteFrom('favorites')
+    .where('user_id', '=', userId)
+    .where('participant_id', '=', participantId)
+    .execute();
 }
 
 export async function insertNote(db: Executor, row: Insertable<NotesTable>): Promise<void> {
@@ -193,7 +207,14 @@ export async function notesOf(db: Executor, engagementId: string) {
   return db
     .selectFrom('notes as n')
     .innerJoin('organizations as o', 'o.id', 'n.organization_id')
-    .select(['n.id', 'n.body', 'n.author_name', 'n.organization_id', 'o.name as organization_name', 'n.created_at'])
+    .select([
+      'n.id',
+      'n.body',
+      'n.author_name',
+      'n.organization_id',
+      'o.name as organization_name',
+      'n.created_at',
+    ])
     .where('n.engagement_id', '=', engagementId)
     .orderBy('n.created_at')
     .orderBy('n.id')
@@ -214,11 +235,7 @@ const engagementsOf = (db: Executor, participantIds: readonly string[]) =>
  * Expires received records whose response window has passed, in one statement, and returns them.
  * The status condition makes it a compare-and-set: a record accepted or expired meanwhile is skipped.
  */
-export async function expireDueRecords(
-  db: Executor,
-  now: string,
-  filter: ExpiryFilter & { limit: number },
-) {
+export async function expireDueRecords(db: Executor, now: string, filter: ExpiryFilter & { limit: number }) {
   let due = db
     .selectFrom('participants')
     .select('id')
@@ -226,7 +243,8 @@ export async function expireDueRecords(
     .where('expires_at', '<=', now);
   if (filter.organizationId) due = due.where('organization_id', '=', filter.organizationId);
   if (filter.participantId) due = due.where('id', '=', filter.participantId);
-  if (filter.sameEngagementAs) due = due.where('engagement_id', 'in', engagementsOf(db, filter.sameEngagementAs));
+  if (filter.sameEngagementAs)
+    due = due.where('engagement_id', 'in', engagementsOf(db, filter.sameEngagementAs));
   return db
     .updateTable('participants')
     .set((eb) => ({
@@ -242,11 +260,7 @@ export async function expireDueRecords(
 }
 
 /** Is there a received record of this scope that is already past its deadline? (cheap, indexed) */
-export async function hasDueRecords(
-  db: Executor,
-  now: string,
-  filter: ExpiryFilter,
-): Promise<boolean> {
+export async function hasDueRecords(db: Executor, now: string, filter: ExpiryFilter): Promise<boolean> {
   let query = db
     .selectFrom('participants')
     .select('id')
@@ -254,6 +268,7 @@ export async function hasDueRecords(
     .where('expires_at', '<=', now);
   if (filter.organizationId) query = query.where('organization_id', '=', filter.organizationId);
   if (filter.participantId) query = query.where('id', '=', filter.participantId);
-  if (filter.sameEngagementAs) query = query.where('engagement_id', 'in', engagementsOf(db, filter.sameEngagementAs));
+  if (filter.sameEngagementAs)
+    query = query.where('engagement_id', 'in', engagementsOf(db, filter.sameEngagementAs));
   return (await query.limit(1).executeTakeFirst()) !== undefined;
 }

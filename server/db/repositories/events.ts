@@ -56,7 +56,9 @@ export async function activityOf(db: Executor, engagementId: string, organizatio
       'subject_org.name as subject_org_name',
     ])
     .where('ev.engagement_id', '=', engagementId)
-    .where((eb) => eb.or([eb('ev.visibility', '=', 'engagement'), eb('ev.organization_id', '=', organizationId)]))
+    .where((eb) =>
+      eb.or([eb('ev.visibility', '=', 'engagement'), eb('ev.organization_id', '=', organizationId)]),
+    )
     .orderBy('ev.seq')
     .execute();
 }

@@ -11,7 +11,10 @@ export async function findIdempotentResponse(db: Executor, organizationId: strin
     .executeTakeFirst();
 }
 
-export async function saveIdempotentResponse(db: Executor, row: Insertable<IdempotencyKeysTable>): Promise<void> {
+export async function saveIdempotentResponse(
+  db: Executor,
+  row: Insertable<IdempotencyKeysTable>,
+): Promise<void> {
   await db.insertInto('idempotency_keys').values(row).execute();
 }
 

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { Executor } from '../database.ts';
-import type { ApiTokensTable, SessionsTable, UsersTable, UserRolesTable } from '../schema.ts';
+import type { ApiTokensTable, SessionsTable, UserRolesTable, UsersTable } from '../schema.ts';
 
 export async function insertUser(db: Executor, row: Insertable<UsersTable>): Promise<void> {
   await db.insertInto('users').values(row).execute();
@@ -32,7 +32,11 @@ export async function loadActorRows(db: Executor, userId: string) {
     .where('u.id', '=', userId)
     .executeTakeFirst();
   if (!user || user.disabled_at) return null;
-  const roles = await db.selectFrom('user_roles').select(['role', 'location_id']).where('user_id', '=', userId).execute();
+  const roles = await db
+    .selectFrom('user_roles')
+    .select(['role', 'location_id'])
+    .where('user_id', '=', userId)
+    .execute();
   return { user, roles };
 }
 
