@@ -4,14 +4,19 @@
  *   migrate                    migrate the database named by DATABASE_URL
  *   seed-demo                  load the demo ecosystem into an empty database
  *   token --email <e-mail>     print a new API token for a user (demo or admin use)
+ *   create-admin --email <e-mail> --name <name> [--country SE --city Stockholm]
+ *                              create the vendor organization (if new) and a vendor-admin; the password
+ *                              is read from COSELL_ADMIN_PASSWORD
  */
 import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.ts';
 import { readConfig } from '../config.ts';
 import { migrateToLatest, openDatabase } from '../db/database.ts';
 import { findUserByEmail } from '../db/repositories/users.ts';
+import { DomainError } from '../errors.ts';
 import { serve } from '../main.ts';
 import { issueApiToken } from '../services/auth.ts';
+import { createVendorAdmin } from '../services/bootstrap.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { isEmpty } from '../services/ecosystem.ts';
 import { seedDemo } from '../services/seed-demo.ts';
@@ -20,7 +25,10 @@ const USAGE = `usage: npm run cosell -- <command>
   serve                    start the server (PORT, DATABASE_URL, … from the environment)
   migrate                  migrate the database named by DATABASE_URL
   seed-demo                load the demo ecosystem into an empty database
-  token --email <e-mail>   print a new API token for that user`;
+  token --email <e-mail>   print a new API token for that user
+  create-admin --email <e-mail> --name <name> [--country US] [--city Seattle]
+                           create the vendor organization (named by VENDOR_NAME) if it does not exist and a
+                           vendor-admin user; the password comes from COSELL_ADMIN_PASSWORD (≥ 12 characters)`;
 
 async function withContext<T>(work: (ctx: ServiceContext) => Promise<T>): Promise<T> {
   const config = readConfig();
@@ -79,6 +87,42 @@ async function main(argv: string[]): Promise<number> {
         const token = await issueApiToken(ctx, user.id, user.organization_id, values.name ?? 'cli');
         process.stdout.write(`${token.token}\n`);
         return 0;
+      });
+    }
+    case 'create-admin': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          email: { type: 'string' },
+          name: { type: 'string' },
+          country: { type: 'string', default: 'US' },
+          city: { type: 'string', default: 'Seattle' },
+        },
+      });
+      const password = process.env.COSELL_ADMIN_PASSWORD;
+      if (!values.email || !values.name || !password) {
+        process.stderr.write(`${USAGE}\n`);
+        return 2;
+      }
+      const input = {
+        email: values.email,
+        name: values.name,
+        password,
+        country: values.country,
+        city: values.city,
+      };
+      return withContext(async (ctx) => {
+        try {
+          const created = await createVendorAdmin(ctx, input);
+          process.stdout.write(`vendor-admin ${input.email} created in ${created.organizationName}\n`);
+          return 0;
+        } catch (error) {
+          if (error instanceof DomainError) {
+            process.stderr.write(`${error.path ?? ''}: ${error.message}\n`);
+            return 1;
+          }
+          throw error;
+        }
       });
     }
     default:
