@@ -19,19 +19,7 @@ describe.each(DIALECTS)('concurrency and idempotency through HTTP on %s', (diale
   });
   afterAll(async () => env.close());
 
-  const call = (
-    method: string,
-    url: string,
-    auth: Auth,
-    payload?: unknown,
-    headers: Record<string, string> = {},
-  ) =>
-    env.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth, ...headers },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+  const call = (...args: Parameters<TestEnv['call']>) => env.call(...args);
 
   const codeOf = (res: Res) => (res.json() as { error?: { code: string } }).error?.code;
   const etag = (version: number) => ({ 'if-match': `"${version}"` });

@@ -29,19 +29,7 @@ describe.each(DIALECTS)('deal lists through HTTP on %s', (dialect) => {
   /** Contoso's outbound records by deal name. */
   const deals: Record<string, { id: string; engagementId: string; version: number }> = {};
 
-  const call = (
-    method: string,
-    url: string,
-    auth: Auth,
-    payload?: unknown,
-    headers: Record<string, string> = {},
-  ) =>
-    env.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth, ...headers },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+  const call = (...args: Parameters<TestEnv['call']>) => env.call(...args);
 
   const list = async (auth: Auth, query: Record<string, string | number>) => {
     const qs = new URLSearchParams(

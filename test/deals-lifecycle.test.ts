@@ -12,19 +12,7 @@ describe.each(DIALECTS)('deal lifecycle through HTTP on %s', (dialect) => {
   });
   afterAll(async () => env.close());
 
-  const call = (
-    method: string,
-    url: string,
-    auth: { authorization: string },
-    payload?: unknown,
-    headers: Record<string, string> = {},
-  ) =>
-    env.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth, ...headers },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+  const call = (...args: Parameters<TestEnv['call']>) => env.call(...args);
 
   it('creates a private deal that starts accepted at stage created, with ETag and abilities', async () => {
     const res = await call(

@@ -38,19 +38,7 @@ describe.each(DIALECTS)('expiry of unanswered deals on %s', (dialect) => {
   let start: Date;
   const at = (ms: number) => new Date(start.getTime() + ms).toISOString();
 
-  const call = (
-    method: string,
-    url: string,
-    auth: Auth,
-    payload?: unknown,
-    headers: Record<string, string> = {},
-  ) =>
-    env.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth, ...headers },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+  const call = (...args: Parameters<TestEnv['call']>) => env.call(...args);
   const get = async (auth: Auth, id: string): Promise<Deal> => {
     const res = await call('GET', `/api/v1/deals/${id}`, auth);
     expect(res.statusCode, res.body).toBe(200);

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { build } from '../server/app.ts';
 import { movableClock } from '../server/clock.ts';
@@ -23,6 +23,14 @@ export interface TestEnv {
   ctx: ServiceContext;
   app: FastifyInstance;
   handle: DatabaseHandle;
+  /** One request through app.inject, as the user whose Authorization header is given. */
+  call(
+    method: string,
+    url: string,
+    auth: { authorization: string },
+    payload?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -84,6 +92,13 @@ export async function createTestEnv(
     ctx,
     app,
     handle,
+    call: (method, url, auth, payload, headers = {}) =>
+      app.inject({
+        method: method as 'GET',
+        url,
+        headers: { ...auth, ...headers },
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      }),
     async close() {
       await app.close();
       await handle.close();

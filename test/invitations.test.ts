@@ -25,19 +25,7 @@ describe.each(DIALECTS)('inviting later through HTTP on %s', (dialect) => {
   let sleepy: { id: string };
   let sleepySolution: string;
 
-  const call = (
-    method: string,
-    url: string,
-    auth: Auth,
-    payload?: unknown,
-    headers: Record<string, string> = {},
-  ) =>
-    env.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth, ...headers },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+  const call = (...args: Parameters<TestEnv['call']>) => env.call(...args);
 
   const create = async (auth: Auth, body: Record<string, unknown>) => {
     const res = await call('POST', '/api/v1/deals', auth, body);

@@ -23,19 +23,7 @@ describe.each(DIALECTS)('notes, favorites and activity through HTTP on %s', (dia
   let env: TestEnv;
   let world: World;
 
-  const call = (
-    method: string,
-    url: string,
-    auth: Auth,
-    payload?: unknown,
-    headers: Record<string, string> = {},
-  ) =>
-    env.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth, ...headers },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+  const call = (...args: Parameters<TestEnv['call']>) => env.call(...args);
   const get = async (auth: Auth, id: string): Promise<Deal> => {
     const res = await call('GET', `/api/v1/deals/${id}`, auth);
     expect(res.statusCode, res.body).toBe(200);
