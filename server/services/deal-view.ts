@@ -21,6 +21,8 @@ import {
 } from '../db/repositories/deals.ts';
 import { getLocation, organizationsByIds } from '../db/repositories/organizations.ts';
 import { notFound } from '../errors.ts';
+import type { ServiceContext } from './context.ts';
+import { expireDue } from './expiry.ts';
 
 export interface LoadedDeal {
   record: ParticipantRow;
@@ -38,6 +40,20 @@ export async function findVisibleRecord(db: Executor, actor: Actor, id: string):
     .executeTakeFirst();
   if (!record) throw notFound();
   return record;
+}
+
+/**
+ * Before a deal is read or changed: checks the caller may see it (404 otherwise, before anything is
+ * written on their behalf), then expires every overdue record of its engagement, so neither the caller's
+ * record nor the other participants' cards are ever shown in a stale `received` state.
+ */
+export async function expireOverdueOfVisibleDeal(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+): Promise<void> {
+  await findVisibleRecord(ctx.db, actor, id);
+  await expireDue(ctx, { sameEngagementAs: [id] });
 }
 
 /** Loads the facts the access rules need about a visible record. */

@@ -15,8 +15,7 @@ import type { ParticipantsTable } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { inTransaction, nowIso, type ServiceContext } from './context.ts';
-import { type LoadedDeal, loadDeal, presentDeal } from './deal-view.ts';
-import { expireDue } from './expiry.ts';
+import { expireOverdueOfVisibleDeal, type LoadedDeal, loadDeal, presentDeal } from './deal-view.ts';
 
 export interface MutationScope {
   trx: Trx;
@@ -40,8 +39,8 @@ export async function mutateDeal(
   action: Action,
   work: (scope: MutationScope) => Promise<void>,
 ): Promise<DealOut> {
-  // A record past its response window is expired first (its own transaction), so nobody acts on a stale state.
-  await expireDue(ctx, { sameEngagementAs: [id] });
+  // Overdue records are expired first (their own transaction), so nobody acts on a stale state.
+  await expireOverdueOfVisibleDeal(ctx, actor, id);
   return inTransaction(ctx, async (trx) => {
     const deal = await loadDeal(trx, actor, id);
     if (deal.record.version !== expectedVersion) throw new DomainError('precondition-failed');

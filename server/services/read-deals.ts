@@ -15,12 +15,11 @@ import { favoriteIds, notesOf, participantsOfEngagements } from '../db/repositor
 import { activityOf } from '../db/repositories/events.ts';
 import { DomainError } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
-import { loadDeal, presentDeal } from './deal-view.ts';
+import { expireOverdueOfVisibleDeal, loadDeal, presentDeal } from './deal-view.ts';
 import { expireDue } from './expiry.ts';
 
 export async function getDeal(ctx: ServiceContext, actor: Actor, id: string): Promise<DealOut> {
-  // Every record of the engagement: the page shows the other participants' statuses too.
-  await expireDue(ctx, { sameEngagementAs: [id] });
+  await expireOverdueOfVisibleDeal(ctx, actor, id);
   return presentDeal(ctx.db, actor, await loadDeal(ctx.db, actor, id));
 }
 
@@ -238,7 +237,7 @@ export async function listDeals(
 
 /** The timeline entries the caller's organization may see: shared entries and its own. */
 export async function dealActivity(ctx: ServiceContext, actor: Actor, id: string) {
-  await expireDue(ctx, { sameEngagementAs: [id] });
+  await expireOverdueOfVisibleDeal(ctx, actor, id);
   const { record } = await loadDeal(ctx.db, actor, id);
   const rows = await activityOf(ctx.db, record.engagement_id, actor.organizationId);
   return {
