@@ -6,6 +6,7 @@ import { build } from './app.ts';
 import { movableClock, systemClock } from './clock.ts';
 import { type Config, readConfig } from './config.ts';
 import { migrateToLatest, openDatabase } from './db/database.ts';
+import { findUserByEmail } from './db/repositories/users.ts';
 import { startExpirySweeper } from './jobs/expiry-sweeper.ts';
 import type { ServiceContext } from './services/context.ts';
 import { isEmpty } from './services/ecosystem.ts';

@@ -3,7 +3,7 @@
  * timestamps as ISO-8601 UTC text with milliseconds, dates as YYYY-MM-DD text,
  * booleans as 0/1 integers, money as integer minor units.
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 type Flag = 0 | 1;
 
@@ -87,6 +87,8 @@ export interface CompaniesTable {
   postal_code: string | null;
   country: string;
   website: string | null;
+  /** The website's domain (duplicate check). */
+  domain: ColumnType<string | null, string | null | undefined, string | null>;
   size: string | null;
   industry: string | null;
 }
@@ -123,6 +125,9 @@ export interface EngagementsTable {
   contact_email: string | null;
   consent_share_contact: Flag;
   consent_given_at: string | null;
+  /** Duplicate-check keys: the customer website's domain, and normalized name|city|country. */
+  customer_domain: ColumnType<string | null, string | null | undefined, string | null>;
+  customer_key: ColumnType<string, string | undefined, string>;
   version: number;
   created_at: string;
   updated_at: string;

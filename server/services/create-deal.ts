@@ -6,6 +6,7 @@
  * idempotency key.
  */
 import { createHash } from 'node:crypto';
+import { customerKey, websiteDomain } from '../../core/customer-keys.ts';
 import { RESPONSE_WINDOW_DAYS, startStage, typeOfNewDeal } from '../../core/lifecycle.ts';
 import type { CreateDealBody, DealOut, InvitationInput } from '../../core/schemas.ts';
 import { normalizeForSearch } from '../../core/text.ts';
@@ -400,6 +401,8 @@ async function resolveCustomer(db: Executor, customer: CreateDealBody['customer'
       customer_postal_code: company.postal_code,
       customer_country: company.country,
       customer_verified: 1 as const,
+      customer_domain: company.domain ?? websiteDomain(company.website),
+      customer_key: customerKey(company.name, company.city, company.country),
     };
   }
   return {
@@ -414,6 +417,8 @@ async function resolveCustomer(db: Executor, customer: CreateDealBody['customer'
     customer_country: customer.address.country,
     // Entered by hand: not a verified directory entity (SPEC §3).
     customer_verified: 0 as const,
+    customer_domain: websiteDomain(customer.website),
+    customer_key: customerKey(customer.name, customer.address.city, customer.address.country),
   };
 }
 

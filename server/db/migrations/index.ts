@@ -1,4 +1,5 @@
-import type { Kysely, Migration } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
+import { customerKey, websiteDomain } from '../../../core/customer-keys.ts';
 import type { Dialect } from '../dialect.ts';
 
 /**
@@ -8,6 +9,7 @@ import type { Dialect } from '../dialect.ts';
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_foundation': { up: (db) => foundation(db, dialect) },
+    '0002_customer_keys': { up: (db) => customerKeys(db) },
   };
 }
 
@@ -331,4 +333,39 @@ async function foundation(db: Kysely<unknown>, dialect: Dialect): Promise<void> 
     .on('idempotency_keys')
     .column('created_at')
     .execute();
+}
+
+/**
+ * Keys of the duplicate check (customer domain; normalized name + city + country) on engagements, and the
+ * company's website domain in the directory. Existing rows are backfilled.
+ */
+async function customerKeys(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('engagements').addColumn('customer_domain', 'text').execute();
+  await db.schema
+    .alterTable('engagements')
+    .addColumn('customer_key', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
+  await db.schema.createIndex('engagements_domain').on('engagements').column('customer_domain').execute();
+  await db.schema.createIndex('engagements_customer_key').on('engagements').column('customer_key').execute();
+  await db.schema.alterTable('companies').addColumn('domain', 'text').execute();
+  await db.schema.createIndex('companies_domain').on('companies').column('domain').execute();
+
+  const rows = await sql<{
+    id: string;
+    customer_name: string;
+    customer_city: string;
+    customer_country: string;
+    customer_website: string | null;
+  }>`select id, customer_name, customer_city, customer_country, customer_website from engagements`.execute(
+    db,
+  );
+  for (const row of rows.rows) {
+    await sql`update engagements set customer_key = ${customerKey(row.customer_name, row.customer_city, row.customer_country)},
+      customer_domain = ${websiteDomain(row.customer_website)} where id = ${row.id}`.execute(db);
+  }
+  const companies = await sql<{ id: string; website: string }>`
+    select id, website from companies where website is not null`.execute(db);
+  for (const row of companies.rows) {
+    await sql`update companies set domain = ${websiteDomain(row.website)} where id = ${row.id}`.execute(db);
+  }
 }

@@ -2,12 +2,12 @@
  * Deal storage: engagements, participant records, their teams and solutions, notes, favorites.
  * Plain functions, executor first, no business rules (who may do what lives in access/ and core/).
  */
-import type { Insertable, Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../database.ts';
 import type { EngagementsTable, NotesTable, ParticipantsTable, TeamMembersTable } from '../schema.ts';
 
 export type ParticipantRow = ParticipantsTable;
-export type EngagementRow = EngagementsTable;
+export type EngagementRow = Selectable<EngagementsTable>;
 
 export async function insertEngagement(db: Executor, row: Insertable<EngagementsTable>): Promise<void> {
   await db.insertInto('engagements').values(row).execute();
