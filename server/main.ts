@@ -32,12 +32,12 @@ export async function serve(config: Config = readConfig()): Promise<void> {
   }
   const sweeper = startExpirySweeper(ctx, config.expirySweepSeconds * 1000, app.log);
   await app.listen({ port: config.port, host: config.host });
-  const hint =
-    seeded || handle.dialect === 'sqlite'
-      ? `\n  Demo personas (password cosell-demo): radmin@contoso.example, user.se@contoso.example, ` +
-        `vadmin@northwind.example, seller@northwind.example — see README.md.\n` +
-        `  API token: npm run cosell -- token --email radmin@contoso.example\n`
-      : '';
+  const demo = seeded || (await findUserByEmail(ctx.db, 'radmin@contoso.example')) !== undefined;
+  const hint = demo
+    ? `\n  Demo personas (password cosell-demo): radmin@contoso.example, user.se@contoso.example, ` +
+      `vadmin@northwind.example, seller@northwind.example — see README.md.\n` +
+      `  API token: npm run cosell -- token --email radmin@contoso.example\n`
+    : '';
   process.stdout.write(
     `\ncosell is running at ${config.publicUrl}  (API docs: ${config.publicUrl}/api/docs)${hint}\n`,
   );
