@@ -134,9 +134,23 @@ export const CreateDealBody = z
     vendorHelp: HelpType.default('none'),
     shareWithVendor: z.boolean().default(false),
     invitations: z.array(InvitationInput).max(LIMITS.invitations).default([]),
+    confirmNotDuplicate: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Create even though the caller has open deals that look like the same opportunity ' +
+          '(without it the create answers 409 possible-duplicate with the candidates)',
+      ),
   })
   .meta({ id: 'CreateDeal' });
 export type CreateDealBody = z.infer<typeof CreateDealBody>;
+
+/** The duplicate check takes the create body as the form holds it so far: only the customer is required. */
+export const DuplicateCheckBody = CreateDealBody.omit({ customer: true })
+  .partial()
+  .extend({ customer: CustomerInput })
+  .meta({ id: 'DuplicateCheck' });
+export type DuplicateCheckBody = z.infer<typeof DuplicateCheckBody>;
 
 export const PatchDealBody = z
   .strictObject({
@@ -321,6 +335,21 @@ export type DealSummaryOut = z.infer<typeof DealSummaryOut>;
 
 export const DealListOut = z.object({ items: z.array(DealSummaryOut), nextCursor: z.string().nullable() });
 
+export const DUPLICATE_REASONS = ['duns', 'domain', 'name-city-country'] as const;
+export type DuplicateReason = (typeof DUPLICATE_REASONS)[number];
+
+export const DuplicateCandidateOut = z
+  .object({
+    deal: DealSummaryOut,
+    reasons: z
+      .array(z.enum(DUPLICATE_REASONS))
+      .describe('Same D-U-N-S, same website domain, same normalized name + city + country'),
+  })
+  .meta({ id: 'DuplicateCandidate' });
+export type DuplicateCandidateOut = z.infer<typeof DuplicateCandidateOut>;
+
+export const DuplicatesOut = z.object({ items: z.array(DuplicateCandidateOut) });
+
 export const NoteOut = z.object({
   id: z.string(),
   body: z.string(),
@@ -344,6 +373,10 @@ export const ErrorOut = z
       message: z.string(),
       path: z.string().optional(),
       requestId: z.string().optional(),
+      candidates: z
+        .array(DuplicateCandidateOut)
+        .optional()
+        .describe('With possible-duplicate: the open deals that look like the same opportunity'),
     }),
   })
   .meta({ id: 'Error' });

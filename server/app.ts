@@ -14,7 +14,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { DomainError, ERROR_CODES, type ErrorCode } from './errors.ts';
+import { DomainError, ERROR_CODES, type ErrorCode, type ErrorDetails } from './errors.ts';
 import { registerAuth } from './http/auth.ts';
 import { authRoutes } from './http/auth-routes.ts';
 import { dealRoutes } from './http/deals.ts';
@@ -197,10 +197,17 @@ function pinpoint(issue: Issue): Issue {
 
 /** Maps any error to the closed set of codes; unknown errors become a 500 with a request id and no detail. */
 export function toErrorResponse(error: unknown, requestId: string) {
-  const send = (code: ErrorCode, message?: string, path?: string, status?: number) => ({
+  const send = (
+    code: ErrorCode,
+    message?: string,
+    path?: string,
+    status?: number,
+    details?: ErrorDetails,
+  ) => ({
     status: status ?? ERROR_CODES[code].status,
     body: {
       error: {
+        ...details,
         code,
         message: message ?? ERROR_CODES[code].message,
         ...(path ? { path } : {}),
@@ -208,7 +215,8 @@ export function toErrorResponse(error: unknown, requestId: string) {
       },
     },
   });
-  if (error instanceof DomainError) return send(error.code, error.message, error.path);
+  if (error instanceof DomainError)
+    return send(error.code, error.message, error.path, undefined, error.details);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const first = error.validation[0];
     // fastify-type-provider-zod puts the issue's path in instancePath ("/team/0/email") and the rest of the

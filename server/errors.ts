@@ -23,6 +23,11 @@ export const ERROR_CODES = {
   },
   'invitation-not-allowed': { status: 409, message: 'This deal cannot invite that party now.' },
   'already-participant': { status: 409, message: 'That organization already takes part in the deal.' },
+  'possible-duplicate': {
+    status: 409,
+    message:
+      'You have open deals that look like the same opportunity; link to one of them, or send confirmNotDuplicate: true to create anyway.',
+  },
   'precondition-failed': {
     status: 412,
     message: 'The deal changed since you read it; reload and try again.',
@@ -40,13 +45,20 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** Extra fields of an error body beyond code, message and path (the ErrorOut schema lists them). */
+export interface ErrorDetails {
+  candidates?: unknown[];
+}
+
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly path: string | undefined;
-  constructor(code: ErrorCode, message?: string, path?: string) {
+  readonly details: ErrorDetails | undefined;
+  constructor(code: ErrorCode, message?: string, path?: string, details?: ErrorDetails) {
     super(message ?? ERROR_CODES[code].message);
     this.code = code;
     this.path = path;
+    this.details = details;
   }
 }
 

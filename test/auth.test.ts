@@ -28,6 +28,7 @@ const API_ROUTES: [string, string][] = [
   ['get', '/api/v1/solutions'],
   ['get', '/api/v1/partners'],
   ['post', '/api/v1/deals'],
+  ['post', '/api/v1/deals/duplicates'],
   ['get', '/api/v1/deals'],
   ['get', '/api/v1/deals/{id}'],
   ['patch', '/api/v1/deals/{id}'],

@@ -235,7 +235,11 @@ export async function standardWorld(env: TestEnv) {
 
 export type World = Awaited<ReturnType<typeof standardWorld>>;
 
-/** A valid create body for a Contoso Stockholm deal; override what the test is about. */
+/**
+ * A valid create body for a Contoso Stockholm deal; override what the test is about.
+ * Suites create many deals for the same customer on purpose, so the body confirms they are not duplicates;
+ * the duplicate-check suite overrides `confirmNotDuplicate`.
+ */
 export function dealBody(world: World, overrides: Partial<CreateDealBody> = {}): Record<string, unknown> {
   return {
     customer: { companyId: world.company },
@@ -245,6 +249,7 @@ export function dealBody(world: World, overrides: Partial<CreateDealBody> = {}):
     closeDate: '2026-12-31',
     team: [world.users.radmin.member],
     solutionIds: [world.solutions.contoso],
+    confirmNotDuplicate: true,
     ...overrides,
   };
 }

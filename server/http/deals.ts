@@ -13,6 +13,8 @@ import {
   DealListOut,
   DealOut,
   DeclineBody,
+  DuplicateCheckBody,
+  DuplicatesOut,
   Id,
   InviteBody,
   LIMITS,
@@ -26,6 +28,7 @@ import {
 } from '../../core/schemas.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { createDeal } from '../services/create-deal.ts';
+import { checkDuplicates } from '../services/duplicates.ts';
 import { inviteToDeal } from '../services/invite-to-deal.ts';
 import { addNote, markFavorite } from '../services/notes-and-favorites.ts';
 import { dealActivity, dealNotes, getDeal, listDeals } from '../services/read-deals.ts';
@@ -54,7 +57,9 @@ export function dealRoutes(ctx: ServiceContext) {
           description:
             'The type follows from the body: an assessment solution → solution-assessment; vendorHelp other than ' +
             'none → co-sell; shareWithVendor → partner-led; invitations only → partner-to-partner; else private. ' +
-            'A vendor seller sends a deal to partners with `invitations`. Send `Idempotency-Key` to retry safely.',
+            'A vendor seller sends a deal to partners with `invitations`. Send `Idempotency-Key` to retry safely. ' +
+            'When the caller has open deals that look like the same opportunity (see `POST /deals/duplicates`) the ' +
+            'answer is 409 `possible-duplicate` with `error.candidates`, unless `confirmNotDuplicate` is true.',
           headers: z.object({
             'idempotency-key': z.string().min(1).max(LIMITS.idempotencyKey).optional(),
           }),
@@ -68,6 +73,24 @@ export function dealRoutes(ctx: ServiceContext) {
         if (result.replayed) reply.header('idempotent-replayed', 'true');
         return sendDeal(reply, result.deal, 201);
       },
+    );
+
+    app.post(
+      '/deals/duplicates',
+      {
+        schema: {
+          tags,
+          summary: 'Likely duplicates of a deal about to be created (duplicate check before create)',
+          description:
+            'Takes the create body as filled in so far (only `customer` is required) and returns the caller’s ' +
+            'visible open deals (received or accepted, own and inbound) whose customer has the same D-U-N-S, the ' +
+            'same website domain, or the same normalized name + city + country, with the reasons; at most ' +
+            '20, most reasons first, then most recently updated.',
+          body: DuplicateCheckBody,
+          response: { 200: DuplicatesOut, ...errorResponses },
+        },
+      },
+      async (request) => checkDuplicates(ctx, actorOf(request), request.body),
     );
 
     app.get(

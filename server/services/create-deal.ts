@@ -6,7 +6,6 @@
  * idempotency key.
  */
 import { createHash } from 'node:crypto';
-import { customerKey, websiteDomain } from '../../core/customer-keys.ts';
 import { RESPONSE_WINDOW_DAYS, startStage, typeOfNewDeal } from '../../core/lifecycle.ts';
 import type { CreateDealBody, DealOut, InvitationInput } from '../../core/schemas.ts';
 import { normalizeForSearch } from '../../core/text.ts';
@@ -14,7 +13,6 @@ import type { Actor } from '../access/actor.ts';
 import { creatableLocations, rolesOnDeal } from '../access/visibility.ts';
 import { addDays, isoDay } from '../clock.ts';
 import type { Executor, Trx } from '../db/database.ts';
-import { getCompany } from '../db/repositories/catalog.ts';
 import {
   insertEngagement,
   insertNote,
@@ -38,6 +36,7 @@ import {
   toMinor,
 } from './deal-rules.ts';
 import { loadDeal, presentDeal } from './deal-view.ts';
+import { findDuplicates, resolveCustomer } from './duplicates.ts';
 
 export interface CreateResult {
   deal: DealOut;
@@ -85,8 +84,9 @@ export async function createDeal(
       return { deal, replayed: false };
     });
   } catch (error) {
-    // Two requests with one key at once: the loser hits the key's primary key; answer with the winner's result.
-    if (idempotencyKey && !(error instanceof DomainError)) {
+    // Two requests with one key at once: the loser hits the key's primary key (or, on PostgreSQL, may already
+    // see the winner's deal as a possible duplicate); answer with the winner's result.
+    if (idempotencyKey && (!(error instanceof DomainError) || error.code === 'possible-duplicate')) {
       const earlier = await findIdempotentResponse(ctx.db, actor.organizationId, idempotencyKey);
       if (earlier) return replay(earlier, requestHash);
     }
@@ -176,6 +176,13 @@ async function createInTransaction(
 
   const customer = await resolveCustomer(trx, body.customer);
   const invitees = await checkInvitations(trx, actor, body.invitations, vendor.id, today);
+
+  // Duplicate check (SPEC §15), last before writing: against the creator's visible open deals.
+  if (!body.confirmNotDuplicate) {
+    const candidates = await findDuplicates(trx, actor, customer, nowText);
+    if (candidates.length > 0)
+      throw new DomainError('possible-duplicate', undefined, undefined, { candidates });
+  }
 
   const type = typeOfNewDeal({
     hasAssessment: solutions.hasAssessment,
@@ -384,42 +391,6 @@ export function requireContactAndConsent(body: {
       'Confirm the customer consented to share the contact with the vendor.',
     );
   }
-}
-
-async function resolveCustomer(db: Executor, customer: CreateDealBody['customer']) {
-  if ('companyId' in customer) {
-    const company = await getCompany(db, customer.companyId);
-    if (!company) throw invalid('customer.companyId', 'No such company in the directory.');
-    return {
-      customer_company_id: company.id,
-      customer_name: company.name,
-      customer_duns: company.duns,
-      customer_website: company.website,
-      customer_address_line1: company.address_line1,
-      customer_city: company.city,
-      customer_region: company.region,
-      customer_postal_code: company.postal_code,
-      customer_country: company.country,
-      customer_verified: 1 as const,
-      customer_domain: company.domain ?? websiteDomain(company.website),
-      customer_key: customerKey(company.name, company.city, company.country),
-    };
-  }
-  return {
-    customer_company_id: null,
-    customer_name: customer.name,
-    customer_duns: customer.duns ?? null,
-    customer_website: customer.website ?? null,
-    customer_address_line1: customer.address.addressLine1 ?? null,
-    customer_city: customer.address.city,
-    customer_region: customer.address.region ?? null,
-    customer_postal_code: customer.address.postalCode ?? null,
-    customer_country: customer.address.country,
-    // Entered by hand: not a verified directory entity (SPEC §3).
-    customer_verified: 0 as const,
-    customer_domain: websiteDomain(customer.website),
-    customer_key: customerKey(customer.name, customer.address.city, customer.address.country),
-  };
 }
 
 export interface CheckedInvitee {

@@ -934,6 +934,8 @@ class DemoWorld {
       vendorHelp: help,
       shareWithVendor: plan.scenario === 'partner-led',
       invitations,
+      // The demo plans its deals: several share a customer on purpose.
+      confirmNotDuplicate: true,
     });
     const { deal } = await createDeal(this.ctx, await this.actor(creator), body);
 

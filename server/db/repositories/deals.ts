@@ -121,6 +121,7 @@ export async function participantsOfEngagements(db: Executor, engagementIds: rea
       'p.organization_id',
       'p.direction',
       'p.status',
+      'p.expires_at',
       'p.help',
       'p.created_at',
       'o.name as organization_name',
