@@ -15,6 +15,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { DomainError, ERROR_CODES, type ErrorCode, type ErrorDetails } from './errors.ts';
+import { adminRoutes } from './http/admin.ts';
 import { registerAuth } from './http/auth.ts';
 import { authRoutes } from './http/auth-routes.ts';
 import { dealRoutes } from './http/deals.ts';
@@ -132,6 +133,7 @@ export async function build(ctx: ServiceContext, options: BuildOptions = {}): Pr
       await api.register(authRoutes(ctx));
       await api.register(directoryRoutes(ctx));
       await api.register(dealRoutes(ctx));
+      await api.register(adminRoutes(ctx));
       if (ctx.clock.movable) await api.register(demoRoutes(ctx));
     },
     { prefix: '/api/v1' },

@@ -7,6 +7,10 @@
  *   create-admin --email <e-mail> --name <name> [--country SE --city Stockholm]
  *                              create the vendor organization (if new) and a vendor-admin; the password
  *                              is read from COSELL_ADMIN_PASSWORD
+ *   import-companies <file.csv> [--batch-size 5000] [--defer-indexes]
+ *                              upsert the customer directory from a CSV file (docs/DIRECTORY.md)
+ *   generate-companies --count <n> --out <file.csv|-> [--seed <n>]
+ *                              write a synthetic customer directory as CSV
  */
 import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.ts';
@@ -20,6 +24,7 @@ import { createVendorAdmin } from '../services/bootstrap.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { isEmpty } from '../services/ecosystem.ts';
 import { seedDemo } from '../services/seed-demo.ts';
+import { generateCompaniesCommand, importCompaniesCommand } from './directory-commands.ts';
 
 const USAGE = `usage: npm run cosell -- <command>
   serve                    start the server (PORT, DATABASE_URL, … from the environment)
@@ -28,7 +33,14 @@ const USAGE = `usage: npm run cosell -- <command>
   token --email <e-mail>   print a new API token for that user
   create-admin --email <e-mail> --name <name> [--country US] [--city Seattle]
                            create the vendor organization (named by VENDOR_NAME) if it does not exist and a
-                           vendor-admin user; the password comes from COSELL_ADMIN_PASSWORD (≥ 12 characters)`;
+                           vendor-admin user; the password comes from COSELL_ADMIN_PASSWORD (≥ 12 characters)
+  import-companies <file.csv> [--batch-size 5000] [--defer-indexes]
+                           upsert the customer directory (DATABASE_URL) from a CSV file by D-U-N-S; every bad
+                           row is reported with its line; exit code 3 when there were bad rows. Into an empty
+                           directory (SQLite) its indexes are built once at the end; --defer-indexes does that
+                           for a non-empty one too (a big refresh in a quiet hour)
+  generate-companies --count <n> --out <file.csv|-> [--seed <n>]
+                           write a synthetic customer directory (the import's format) to a file or stdout`;
 
 async function withContext<T>(work: (ctx: ServiceContext) => Promise<T>): Promise<T> {
   const config = readConfig();
@@ -125,6 +137,10 @@ async function main(argv: string[]): Promise<number> {
         }
       });
     }
+    case 'import-companies':
+      return importCompaniesCommand(rest, withContext, USAGE);
+    case 'generate-companies':
+      return generateCompaniesCommand(rest, USAGE);
     default:
       process.stderr.write(`${USAGE}\n`);
       return command ? 2 : 0;

@@ -19,6 +19,18 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** The better-sqlite3 handle behind each SQLite Kysely instance (see sqliteHandleOf). */
+const sqliteHandles = new WeakMap<Db, SqliteDatabase.Database>();
+
+/**
+ * The better-sqlite3 handle behind `db` when it is SQLite, for the few hot paths that keep their own prepared
+ * statements (bulk import, db/company-bulk.ts). Use it only inside `db.connection().execute(…)`, which holds
+ * Kysely's connection lock, so nothing else runs on the connection meanwhile.
+ */
+export function sqliteHandleOf(db: Db): SqliteDatabase.Database | undefined {
+  return sqliteHandles.get(db);
+}
+
 // PostgreSQL returns bigint and numeric counts as strings; our integers stay far below 2^53.
 pg.types.setTypeParser(20, (value) => Number(value));
 
@@ -42,6 +54,7 @@ export function openDatabase(url: string): DatabaseHandle {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    sqliteHandles.set(db, sqlite);
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got ${url.split(':')[0]}:)`);

@@ -4,6 +4,7 @@
  * names; plausible addresses per country; branches sharing a name in one city; unique D-U-N-S numbers).
  * Pure: no I/O, no clock; everything random comes from the seeded generator passed in.
  */
+import { websiteDomain } from '../../core/customer-keys.ts';
 import { normalizeForSearch } from '../../core/text.ts';
 
 // ---------------------------------------------------------------- seeded randomness
@@ -1645,34 +1646,191 @@ const BRANDS: Record<Lang, readonly (readonly [string, string])[]> = {
   ],
 };
 
+/**
+ * Parts of composed brand names, each [text, romanized slug]: a head and a tail make one brand ("Björk" +
+ * "vik" → "Björkvik", "Техно" + "снаб" → "Техноснаб", "华" + "信" → "华信"). They give a directory of
+ * millions a realistic spread: most names rare, some common (the BRANDS above), branches on purpose.
+ */
+const pairs = (items: string) =>
+  items.split(' ').map((item) => {
+    const [text, slug] = item.split('=') as [string, string | undefined];
+    return [text, slug ?? slugOf(text)] as const;
+  });
+
+const BRAND_PARTS: Record<
+  Lang,
+  { head: readonly (readonly [string, string])[]; tail: readonly (readonly [string, string])[] }
+> = {
+  en: {
+    head: pairs(
+      'North Blue Red Silver Stone Oak Pine River Lake Sun Star Iron Bright Clear Eagle Fox Maple Cedar Harbor ' +
+        'Golden Green Gray White Black High Long West East South Twin Great Deep Swift Bold True Open Prime ' +
+        'Copper Amber Willow',
+    ),
+    tail: pairs(
+      'field wood bridge stone gate point view brook ridge crest haven way line path port ford dale mont worth ' +
+        'well side water rock hill land wind light peak fall shore',
+    ),
+  },
+  sv: {
+    head: pairs(
+      'Nord Väst Öst Syd Fjäll Sjö Skog Älv Berg Ljung Björk Gran Hav Sol Ström Åker Göta Mälar Dal Ek Lind ' +
+        'Kust Fors Sten Hög Norr Sör Ängs Lövs Tall Ås Hed Vik Mo Ny Gärds Bäck Sand',
+    ),
+    tail: pairs(
+      'berg dal vik holm ström lund näs å sjö bäck hed gård torp ås mark fors hamn backe ängen öga by tuna köping bro',
+    ),
+  },
+  de: {
+    head: pairs(
+      'Alpen Rhein Nord Süd Ost West Elb Main Donau Berg Wald Sonnen Stern Adler Löwen Eichen Linden Tannen ' +
+        'Brücken Hafen Mühlen Grün Weiß Rot Blau Gold Silber Hoch Tal Ober',
+    ),
+    tail: pairs(
+      'tal berg feld hof bach stein werk haus burg brück au grund heim wiese quelle blick ring tor land mark',
+    ),
+  },
+  fr: {
+    head: pairs('Val Mont Beau Clair Haut Grand Bel Bon Port Pont Champ Bois Roche Fontaine Mer Ville Neuf'),
+    tail: pairs('mont val lieu champ fort pré rive mare ville court bourg vert clair soleil roc sol'),
+  },
+  ru: {
+    head: pairs(
+      'Техно=tekhno Строй=stroy Пром=prom Инвест=invest Агро=agro Энерго=energo Транс=trans Мега=mega Гео=geo ' +
+        'Эко=eko Нефте=nefte Газ=gaz Спец=spets Рос=ros Сиб=sib Урал=ural Волго=volgo Дон=don Север=sever ' +
+        'Юг=yug Центр=tsentr Интер=inter Евро=evro Спектр=spektr Альфа=alfa Бета=beta Вектор=vektor Мир=mir ' +
+        'Нова=nova Лидер=lider Кама=kama Амур=amur Байкал=baikal Балт=balt Кедр=kedr',
+    ),
+    tail: pairs(
+      'сервис=servis снаб=snab торг=torg комплект=komplekt маш=mash лайн=lain трейд=treid групп=grupp ' +
+        'систем=sistem проект=proekt строй=stroy холдинг=kholding ресурс=resurs монтаж=montazh тех=tekh ' +
+        'инвест=invest пром=prom транс=trans логистик=logistik энерго=energo софт=soft лаб=lab мед=med ' +
+        'сталь=stal альянс=alyans',
+    ),
+  },
+  zhCN: {
+    head: pairs(
+      '华=hua 信=xin 东=dong 方=fang 长=chang 江=jiang 海=hai 川=chuan 中=zhong 科=ke 远=yuan 航=hang 新=xin ' +
+        '元=yuan 天=tian 合=he 恒=heng 通=tong 鼎=ding 盛=sheng 金=jin 桥=qiao 宏=hong 图=tu 瑞=rui 丰=feng ' +
+        '云=yun 峰=feng 博=bo 达=da 启=qi 明=ming 九=jiu 州=zhou 创=chuang 力=li 安=an 泰=tai 联=lian 兴=xing ' +
+        '嘉=jia 盈=ying 和=he 顺=shun 万=wan 隆=long 佳=jia 德=de',
+    ),
+    tail: [],
+  },
+  zhTW: {
+    head: pairs(
+      '瑞=jui 昇=sheng 國=kuo 通=tung 遠=yuan 揚=yang 崇=chung 德=te 福=fu 泰=tai 聯=lien 暉=hui 信=hsin ' +
+        '鼎=ting 凱=kai 旋=hsuan 嘉=chia 新=hsin 華=hua 宇=yu 冠=kuan 群=chun 晶=ching 采=tsai 鴻=hung ' +
+        '展=chan 永=yung 晟=sheng 旭=hsu 光=kuang 東=tung 興=hsing 達=ta 廣=kuang 寶=pao 豐=feng 萬=wan ' +
+        '隆=lung 勝=sheng 源=yuan 益=yi 昌=chang 億=yi 茂=mao 祥=hsiang 臺=tai',
+    ),
+    tail: [],
+  },
+  ja: {
+    head: pairs(
+      '東=to 和=wa 北=hoku 斗=to 大=dai 富=fu 士=shi 青=ao 葉=ba 山=yama 王=o 若=waka 明=mei 星=sei 千=sen ' +
+        '代=dai 朝=asa 霧=giri 日=nichi 本=hon 光=ko 栄=ei 三=san 井=i 中=naka 田=ta 新=shin 高=taka ' +
+        '松=matsu 川=kawa 森=mori 丸=maru',
+    ),
+    tail: [],
+  },
+};
+
+/** A brand: a common one (shared by many unrelated entities) or a composed, mostly rare one. */
+function brandOf(rng: Rng, lang: Lang): readonly [string, string] {
+  if (rng.chance(0.2)) return rng.pick(BRANDS[lang]);
+  const parts = BRAND_PARTS[lang];
+  const [head, headSlug] = rng.pick(parts.head);
+  // CJK brands are two characters of one pool; the others a head and a tail.
+  const [tail, tailSlug] = parts.tail.length > 0 ? rng.pick(parts.tail) : rng.pick(parts.head);
+  return [`${head}${tail}`, `${headSlug}${tailSlug}`];
+}
+
+/** Surname stems and endings ("Berg" + "ström" → "Bergström", "Ash" + "ford" → "Ashford"). */
+const SURNAME_PARTS: Partial<Record<Lang, { head: readonly string[]; tail: readonly string[] }>> = {
+  en: {
+    head: 'Ash Brad Craw Dal Ell Fair Gar Hal Har Kings Lang Mar Mor Nor Pem Ral Red Rut Stan Thorn Wal Wes Whit Win'.split(
+      ' ',
+    ),
+    tail: 'ford ley ton wood well man by field ham worth son more'.split(' '),
+  },
+  sv: {
+    head: 'Lind Berg Ek Sjö Björk Åker Nord Holm Sand Ström Dahl Hag Fors Lund Hed Ny Gran Öst Väst Sund Ljung Eng Al Rosen'.split(
+      ' ',
+    ),
+    tail: 'qvist gren ström berg lund man blad dahl holm sson ander ling'.split(' '),
+  },
+  de: {
+    head: 'Hoff Brand Stein Kessel Eich Linden Rosen Wald Berg Feld Hart Lang Schön Kirch Zimmer Brun'.split(
+      ' ',
+    ),
+    tail: 'mann er berger meier huber hofer bach feld ing haus'.split(' '),
+  },
+  fr: {
+    head: 'Beau Bon Mont Duval Le Roux Ver Belle Dela Mar Char Ber'.split(' '),
+    tail: 'champ mont lieu fort court ville net rand chet rier'.split(' '),
+  },
+};
+
+/** A surname: one of the common ones, or a composed rarer one. */
+function surname(rng: Rng, lang: 'en' | 'sv' | 'de' | 'fr'): readonly [string, string] {
+  const parts = SURNAME_PARTS[lang];
+  if (!parts || rng.chance(0.3)) {
+    const last = rng.pick(WESTERN[lang]?.last ?? ['Smith']);
+    return [last, slugOf(last)];
+  }
+  const name = `${rng.pick(parts.head)}${rng.pick(parts.tail)}`;
+  return [name, slugOf(name)];
+}
+
 interface CompanyName {
   name: string;
-  /** Web address stem (ASCII), or null when the entity has no site in the directory. */
+  /** Web address stem (ASCII). */
   site: string;
 }
 
 function companyName(rng: Rng, country: CountryCode, city: CityDef, industry: IndustryDef): CompanyName {
   const lang = COUNTRIES[country].lang;
-  const [brand, brandSlug] = rng.pick(BRANDS[lang]);
+  const [brand, brandSlug] = brandOf(rng, lang);
   const word = industry.words[lang];
   const site = `${brandSlug}-${industry.slug}`;
   switch (country) {
     case 'SE': {
-      const form = rng.int(0, 9);
-      if (form < 4) return { name: `${brand}${word.toLowerCase()} AB`, site: `${brandSlug}${slugOf(word)}` };
-      if (form < 6 && city.nameForm)
+      const form = rng.int(0, 99);
+      if (form < 35) return { name: `${brand}${word.toLowerCase()} AB`, site: `${brandSlug}${slugOf(word)}` };
+      if (form < 37 && city.nameForm)
         return { name: `${city.nameForm} ${word} AB`, site: `${slugOf(city.nameForm)}-${slugOf(word)}` };
+      if (form < 55) {
+        const [last, lastSlug] = surname(rng, 'sv');
+        return rng.chance(0.8)
+          ? { name: `${last}s ${word} AB`, site: `${lastSlug}s-${slugOf(word)}` }
+          : { name: `Bröderna ${last} AB`, site: `broderna-${lastSlug}` };
+      }
       return { name: `${brand} ${word} AB`, site };
     }
-    case 'DE':
+    case 'DE': {
+      if (rng.chance(0.1)) {
+        const [last, lastSlug] = surname(rng, 'de');
+        return { name: `${last} & Söhne ${word} GmbH`, site: `${lastSlug}-soehne` };
+      }
       return { name: `${brand} ${word} ${rng.pick(['GmbH', 'GmbH', 'AG', 'GmbH & Co. KG', 'SE'])}`, site };
+    }
     case 'US':
+      if (rng.chance(0.1)) {
+        const [a, aSlug] = surname(rng, 'en');
+        const [b, bSlug] = surname(rng, 'en');
+        return { name: `${a}, ${b} & Partners LLP`, site: `${aSlug}-${bSlug}` };
+      }
       return { name: `${brand} ${word} ${rng.pick(['Inc.', 'Inc.', 'LLC', 'Corp.', 'Co.'])}`, site };
     case 'GB':
       return { name: `${brand} ${word} ${rng.pick(['Ltd', 'Ltd', 'Limited', 'plc'])}`, site };
     case 'FR': {
-      if (rng.chance(0.2)) return { name: `Groupe ${brand}`, site: `groupe-${brandSlug}` };
-      if (rng.chance(0.15)) return { name: `Établissements ${brand}`, site: `ets-${brandSlug}` };
+      if (rng.chance(0.15)) return { name: `Groupe ${brand}`, site: `groupe-${brandSlug}` };
+      if (rng.chance(0.1)) return { name: `Établissements ${brand}`, site: `ets-${brandSlug}` };
+      if (rng.chance(0.1)) {
+        const [last, lastSlug] = surname(rng, 'fr');
+        return { name: `${last} & Fils ${word} SARL`, site: `${lastSlug}-fils` };
+      }
       return { name: `${brand} ${word} ${rng.pick(['SAS', 'SAS', 'SA', 'SARL'])}`, site };
     }
     case 'CN': {
@@ -1684,8 +1842,8 @@ function companyName(rng: Rng, country: CountryCode, city: CityDef, industry: In
     case 'TW': {
       if (rng.chance(0.12)) {
         // Some Taiwanese entities are listed under their English legal name.
-        const [en] = rng.pick(BRANDS.en);
-        return { name: `${en} ${industry.words.en} Co., Ltd.`, site: `${slugOf(en)}-${industry.slug}` };
+        const [en, enSlug] = brandOf(rng, 'en');
+        return { name: `${en} ${industry.words.en} Co., Ltd.`, site: `${enSlug}-${industry.slug}` };
       }
       const prefix = rng.chance(0.15) ? '台灣' : '';
       return {
@@ -1733,6 +1891,120 @@ function addressLine(rng: Rng, country: CountryCode, city: CityDef): string {
   }
 }
 
+/**
+ * A bijection of [0, 10^9) keyed from `rng`: the n-th entity's D-U-N-S is `permutation(n)`, so millions are
+ * unique without remembering any. A four-round Feistel network on [0, 31623²) (just above 10^9), walked
+ * again while the result is out of range (cycle walking keeps it a bijection of the smaller range).
+ */
+export function dunsPermutation(rng: Rng): (index: number) => string {
+  const m = 31_623;
+  const keys = [0, 1, 2, 3].map(() => Math.floor(rng.next() * 4_294_967_296) >>> 0);
+  const mix = (value: number) => {
+    let x = value >>> 0;
+    x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
+    x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
+    return (x ^ (x >>> 16)) >>> 0;
+  };
+  const round = (value: number) => {
+    let left = Math.floor(value / m);
+    let right = value % m;
+    for (const key of keys) {
+      const next = (left + (mix(right ^ key) % m)) % m;
+      left = right;
+      right = next;
+    }
+    return left * m + right;
+  };
+  return (index) => {
+    if (!Number.isInteger(index) || index < 0 || index >= 1_000_000_000) {
+      throw new RangeError('a D-U-N-S index is in [0, 10^9)');
+    }
+    let value = round(index);
+    while (value >= 1_000_000_000) value = round(value);
+    return String(value).padStart(9, '0');
+  };
+}
+
+/** One entity of the synthetic directory, in the CSV's terms (core/company-csv.ts). */
+export interface GeneratedCompany {
+  name: string;
+  duns: string;
+  addressLine1: string;
+  city: string;
+  region: string | null;
+  postalCode: string;
+  country: CountryCode;
+  website: string | null;
+  size: string;
+  industry: string;
+}
+
+/**
+ * The synthetic company directory, lazily: exactly `count` entities, deterministic for the state of `rng`.
+ * About one base entity in twelve has more entities of the same name in the same city (branches, each with
+ * its own address and D-U-N-S; one in a hundred a chain of 4–12), some a subsidiary (same brand, another
+ * line of business) in the same city, and a few share a name across cities of the country.
+ */
+export function* companyRecords(rng: Rng, count: number): Generator<GeneratedCompany> {
+  const duns = dunsPermutation(rng);
+  let made = 0;
+  const countryWeights = COUNTRY_CODES.map((code) => [code, COUNTRIES[code].weight] as const);
+  const cityWeights = new Map(
+    COUNTRY_CODES.map((code) => [code, COUNTRIES[code].cities.map((c) => [c, c.weight] as const)]),
+  );
+  // The addresses of the current group (an entity and its branches): each branch has its own.
+  const addresses = new Set<string>();
+  const entity = (
+    country: CountryCode,
+    city: CityDef,
+    name: CompanyName,
+    industry: IndustryDef,
+    hasSite: boolean,
+  ): GeneratedCompany => {
+    const domainCountry = country === 'US' ? '' : `-${country.toLowerCase()}`;
+    let address = addressLine(rng, country, city);
+    for (let tries = 0; addresses.has(address) && tries < 8; tries++)
+      address = addressLine(rng, country, city);
+    addresses.add(address);
+    return {
+      name: name.name,
+      duns: duns(made++),
+      addressLine1: address,
+      city: city.name,
+      region: city.region,
+      postalCode: fillPattern(rng, city.postal),
+      country,
+      website: hasSite ? `https://www.${name.site}${domainCountry}.example` : null,
+      size: rng.weighted(SIZE_BANDS),
+      industry: industry.id,
+    };
+  };
+  while (made < count) {
+    addresses.clear();
+    const country = rng.weighted(countryWeights);
+    const def = COUNTRIES[country];
+    const city = rng.weighted(cityWeights.get(country) ?? []);
+    const industry = rng.pick(INDUSTRIES);
+    const name = companyName(rng, country, city, industry);
+    const hasSite = rng.chance(0.75);
+    yield entity(country, city, name, industry, hasSite);
+    const roll = rng.next();
+    if (roll < 0.08) {
+      // Branches: more entities of the same name in the same city; now and then a chain.
+      const branches = rng.chance(0.12) ? rng.int(4, 12) : rng.int(1, 3);
+      for (let i = 0; i < branches && made < count; i++) yield entity(country, city, name, industry, hasSite);
+    } else if (roll < 0.11 && made < count) {
+      // The same name in another city of the country.
+      yield entity(country, rng.pick(def.cities), name, industry, hasSite);
+    } else if (roll < 0.14 && made < count) {
+      // A subsidiary: the same brand in another line of business, same city.
+      const other = rng.pick(INDUSTRIES);
+      const sub = companyName(rng, country, city, other);
+      yield entity(country, city, sub, other, rng.chance(0.75));
+    }
+  }
+}
+
 export interface CompanyRow {
   id: string;
   name: string;
@@ -1745,70 +2017,34 @@ export interface CompanyRow {
   postal_code: string;
   country: CountryCode;
   website: string | null;
+  domain: string | null;
   size: string;
   industry: string;
 }
 
 /**
- * A synthetic company directory of exactly `count` entities. About one base entity in twelve has 1–3 more
- * entities of the same name in the same city (branches, each with its own address and D-U-N-S), and a few
- * share a name across cities. `newId` makes the ids (the directory's only non-deterministic part).
+ * The directory as rows of the companies table (the demo's few thousand). `newId` makes the ids (the
+ * directory's only non-deterministic part). Large directories go through companyRecords() and the CSV.
  */
 export function generateCompanies(rng: Rng, count: number, newId: () => string): CompanyRow[] {
   const rows: CompanyRow[] = [];
-  const usedDuns = new Set<string>();
-  const duns = () => {
-    for (;;) {
-      const candidate = String(rng.int(10_000_000, 999_999_999)).padStart(9, '0');
-      if (!usedDuns.has(candidate)) {
-        usedDuns.add(candidate);
-        return candidate;
-      }
-    }
-  };
-  const countryWeights = COUNTRY_CODES.map((code) => [code, COUNTRIES[code].weight] as const);
-  const entity = (
-    country: CountryCode,
-    city: CityDef,
-    name: CompanyName,
-    industry: IndustryDef,
-    hasSite: boolean,
-  ) => {
-    const domainCountry = country === 'US' ? '' : `-${country.toLowerCase()}`;
+  for (const c of companyRecords(rng, count)) {
     rows.push({
       id: newId(),
-      name: name.name,
-      name_search: normalizeForSearch(name.name),
-      duns: duns(),
-      address_line1: addressLine(rng, country, city),
-      city: city.name,
-      city_search: normalizeForSearch(city.name),
-      region: city.region,
-      postal_code: fillPattern(rng, city.postal),
-      country,
-      website: hasSite ? `https://www.${name.site}${domainCountry}.example` : null,
-      size: rng.weighted(SIZE_BANDS),
-      industry: industry.id,
+      name: c.name,
+      name_search: normalizeForSearch(c.name),
+      duns: c.duns,
+      address_line1: c.addressLine1,
+      city: c.city,
+      city_search: normalizeForSearch(c.city),
+      region: c.region,
+      postal_code: c.postalCode,
+      country: c.country,
+      website: c.website,
+      domain: websiteDomain(c.website),
+      size: c.size,
+      industry: c.industry,
     });
-  };
-  while (rows.length < count) {
-    const country = rng.weighted(countryWeights);
-    const def = COUNTRIES[country];
-    const city = rng.weighted(def.cities.map((c) => [c, c.weight] as const));
-    const industry = rng.pick(INDUSTRIES);
-    const name = companyName(rng, country, city, industry);
-    const hasSite = rng.chance(0.75);
-    entity(country, city, name, industry, hasSite);
-    if (rng.chance(0.08)) {
-      // Branches: more entities of the same name in the same city.
-      const branches = rng.int(1, 3);
-      for (let i = 0; i < branches && rows.length < count; i++)
-        entity(country, city, name, industry, hasSite);
-    } else if (rng.chance(0.03) && rows.length < count) {
-      // The same name in another city of the country.
-      const other = rng.pick(def.cities);
-      entity(country, other, name, industry, hasSite);
-    }
   }
   return rows;
 }

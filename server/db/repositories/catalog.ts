@@ -6,6 +6,52 @@ import type { CompaniesTable, SolutionsTable } from '../schema.ts';
 export async function insertCompanies(db: Executor, rows: Insertable<CompaniesTable>[]): Promise<void> {
   if (rows.length > 0) await db.insertInto('companies').values(rows).execute();
 }
+
+/**
+ * Bulk import: inserts each row, or updates the entity that already has its D-U-N-S (keeping that entity's id);
+ * rows without a D-U-N-S are always inserted. One statement for the whole batch, the same on both engines.
+ * The rows must not repeat a D-U-N-S (PostgreSQL refuses to update one row twice in a statement).
+ * Counts come from the returned ids: an updated row returns the existing id, not the new one it was given.
+ */
+export async function upsertCompaniesByDuns(
+  db: Executor,
+  rows: Insertable<CompaniesTable>[],
+): Promise<{ inserted: number; updated: number }> {
+  if (rows.length === 0) return { inserted: 0, updated: 0 };
+  const returned = await db
+    .insertInto('companies')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.column('duns').doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        name_search: eb.ref('excluded.name_search'),
+        address_line1: eb.ref('excluded.address_line1'),
+        city: eb.ref('excluded.city'),
+        city_search: eb.ref('excluded.city_search'),
+        region: eb.ref('excluded.region'),
+        postal_code: eb.ref('excluded.postal_code'),
+        country: eb.ref('excluded.country'),
+        website: eb.ref('excluded.website'),
+        domain: eb.ref('excluded.domain'),
+        size: eb.ref('excluded.size'),
+        industry: eb.ref('excluded.industry'),
+      })),
+    )
+    .returning('id')
+    .execute();
+  const fresh = new Set(rows.map((r) => r.id));
+  let inserted = 0;
+  for (const row of returned) if (fresh.has(row.id)) inserted++;
+  return { inserted, updated: returned.length - inserted };
+}
+
+/** Which of these D-U-N-S numbers the directory already holds. */
+export async function existingDuns(db: Executor, duns: readonly string[]): Promise<Set<string>> {
+  if (duns.length === 0) return new Set();
+  const rows = await db.selectFrom('companies').select('duns').where('duns', 'in', duns).execute();
+  return new Set(rows.map((r) => r.duns as string));
+}
+
 export async function getCompany(db: Executor, id: string) {
   return db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -1,0 +1,214 @@
+/**
+ * The bulk import's write path, the one place where the engines differ for it (DESIGN rule 8):
+ * - SQLite: one prepared single-row upsert kept per connection, run for every row of the batch in one
+ *   `BEGIN IMMEDIATE` transaction on the better-sqlite3 handle (Kysely would build and prepare a new statement
+ *   of thousands of parameters per batch, which costs more than the insert itself);
+ * - PostgreSQL: Kysely's multi-row `insert … on conflict (duns) do update` (repositories/catalog.ts),
+ *   in statements of at most 1000 rows inside one transaction.
+ * Both return how many rows were inserted and how many updated an entity with the same D-U-N-S.
+ */
+
+import type SqliteDatabase from 'better-sqlite3';
+import type { Insertable } from 'kysely';
+import { type Db, type Dialect, sqliteHandleOf } from './database.ts';
+import { upsertCompaniesByDuns } from './repositories/catalog.ts';
+import type { CompaniesTable } from './schema.ts';
+
+/** The columns a bulk write sets, in the order of a CompanyTuple. */
+export const COMPANY_COLUMNS = [
+  'id',
+  'name',
+  'name_search',
+  'duns',
+  'address_line1',
+  'city',
+  'city_search',
+  'region',
+  'postal_code',
+  'country',
+  'website',
+  'domain',
+  'size',
+  'industry',
+] as const satisfies readonly (keyof CompaniesTable)[];
+const COLUMNS = COMPANY_COLUMNS;
+const UPDATED = COLUMNS.filter((c) => c !== 'id' && c !== 'duns');
+
+/**
+ * One row to write, as values in COMPANY_COLUMNS order: arrays cross a worker boundary and bind to a
+ * prepared statement without conversion.
+ */
+export type CompanyTuple = [
+  id: string,
+  name: string,
+  nameSearch: string,
+  duns: string | null,
+  addressLine1: string | null,
+  city: string,
+  citySearch: string,
+  region: string | null,
+  postalCode: string | null,
+  country: string,
+  website: string | null,
+  domain: string | null,
+  size: string | null,
+  industry: string | null,
+];
+/** Positions in a CompanyTuple. */
+export const TUPLE_ID = 0;
+export const TUPLE_DUNS = 3;
+
+function tupleToRow(tuple: CompanyTuple): Insertable<CompaniesTable> {
+  const row: Record<string, string | null> = {};
+  for (let i = 0; i < COLUMNS.length; i++) row[COLUMNS[i] as string] = tuple[i] as string | null;
+  return row as unknown as Insertable<CompaniesTable>;
+}
+
+const UPSERT_SQL =
+  `insert into companies (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')}) ` +
+  `on conflict (duns) do update set ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+
+interface SqliteWriter {
+  write(rows: readonly CompanyTuple[]): { inserted: number; updated: number };
+}
+const writers = new WeakMap<SqliteDatabase.Database, SqliteWriter>();
+
+function sqliteWriter(sqlite: SqliteDatabase.Database): SqliteWriter {
+  let writer = writers.get(sqlite);
+  if (!writer) {
+    const upsert = sqlite.prepare(UPSERT_SQL);
+    const upsertReturning = sqlite.prepare(`${UPSERT_SQL} returning id`).pluck();
+    const lastRowid = sqlite.prepare('select last_insert_rowid()').pluck();
+    const run = sqlite.transaction((rows: readonly CompanyTuple[]) => {
+      let inserted = 0;
+      // Which rows were inserted: an update keeps the existing entity's id, and leaves the connection's last
+      // insert rowid as it was, while every insert moves it to a new rowid above all others. Until the batch
+      // has inserted a row that rowid may be another table's, so those rows ask for the id (RETURNING costs
+      // about a fifth of the upsert; the cheaper check covers the rest).
+      let last: number | bigint | null = null;
+      for (const row of rows) {
+        if (last === null) {
+          if (upsertReturning.get(row) === row[TUPLE_ID]) {
+            inserted++;
+            last = lastRowid.get() as number | bigint;
+          }
+        } else {
+          const { lastInsertRowid } = upsert.run(row);
+          if (lastInsertRowid !== last) {
+            inserted++;
+            last = lastInsertRowid;
+          }
+        }
+      }
+      return { inserted, updated: rows.length - inserted };
+    });
+    writer = { write: (rows) => run.immediate(rows) };
+    writers.set(sqlite, writer);
+  }
+  return writer;
+}
+
+/**
+ * Upserts `rows` by D-U-N-S in one transaction. The rows must not repeat a D-U-N-S (PostgreSQL refuses to
+ * update one row twice in a statement; the importer starts a new batch instead).
+ */
+export async function upsertCompaniesBulk(
+  db: Db,
+  dialect: Dialect,
+  rows: readonly CompanyTuple[],
+): Promise<{ inserted: number; updated: number }> {
+  if (rows.length === 0) return { inserted: 0, updated: 0 };
+  const sqlite = dialect === 'sqlite' ? sqliteHandleOf(db) : undefined;
+  if (sqlite) {
+    // Holding Kysely's connection lock: no other query (or open Kysely transaction) shares the connection.
+    return db.connection().execute(async () => sqliteWriter(sqlite).write(rows));
+  }
+  return db.transaction().execute(async (trx) => {
+    const total = { inserted: 0, updated: 0 };
+    for (let i = 0; i < rows.length; i += 1000) {
+      const counts = await upsertCompaniesByDuns(trx, rows.slice(i, i + 1000).map(tupleToRow));
+      total.inserted += counts.inserted;
+      total.updated += counts.updated;
+    }
+    return total;
+  });
+}
+
+/**
+ * Settings for a process whose connection does nothing but a large import (the CLI), SQLite only: a page
+ * cache that holds the directory's indexes (128 MB) and a WAL checkpointed every 64 MB instead of every
+ * 4 MB, so the index pages that every batch touches are written back once per checkpoint rather than once per
+ * commit. Durability is unchanged (`synchronous` stays as opened).
+ */
+export function tuneForBulkImport(db: Db, dialect: Dialect): void {
+  const sqlite = dialect === 'sqlite' ? sqliteHandleOf(db) : undefined;
+  if (!sqlite) return;
+  sqlite.pragma('cache_size = -131072');
+  sqlite.pragma('wal_autocheckpoint = 16384');
+}
+
+/** Where an initial load keeps the definitions of the indexes it dropped (SQLite; see deferIndexes). */
+const PENDING_TABLE = 'cosell_deferred_indexes';
+
+/**
+ * A large load (SQLite): drops the companies table's secondary indexes (those made by CREATE INDEX; the primary
+ * key and the unique D-U-N-S stay, the upsert needs it) so that the load does not maintain them row by row;
+ * restoreDeferredIndexes builds each once at the end, which is several times cheaper. The definitions are saved
+ * in `cosell_deferred_indexes` in the same transaction as the drops, so an interrupted load loses nothing: the
+ * next import (or restoreDeferredIndexes) builds them. `onlyIfEmpty`: only when the table holds no rows (an
+ * initial load, when nobody can miss the indexes). Returns the names of the dropped indexes; nothing happens on
+ * PostgreSQL.
+ */
+export async function deferIndexes(db: Db, dialect: Dialect, onlyIfEmpty: boolean): Promise<string[]> {
+  const sqlite = dialect === 'sqlite' ? sqliteHandleOf(db) : undefined;
+  if (!sqlite) return [];
+  return db.connection().execute(async () =>
+    sqlite
+      .transaction(() => {
+        if (onlyIfEmpty && sqlite.prepare('select 1 from companies limit 1').get() !== undefined) return [];
+        const indexes = sqlite
+          .prepare(
+            `select l.name, m.sql from pragma_index_list('companies') l
+             join sqlite_master m on m.type = 'index' and m.name = l.name
+             where l.origin = 'c' and l."unique" = 0 and m.sql is not null`,
+          )
+          .all() as { name: string; sql: string }[];
+        if (indexes.length === 0) return [];
+        sqlite.exec(`create table if not exists ${PENDING_TABLE} (name text primary key, sql text not null)`);
+        const save = sqlite.prepare(`insert or replace into ${PENDING_TABLE} (name, sql) values (?, ?)`);
+        for (const index of indexes) {
+          save.run(index.name, index.sql);
+          sqlite.exec(`drop index "${index.name.replaceAll('"', '""')}"`);
+        }
+        return indexes.map((i) => i.name);
+      })
+      .immediate(),
+  );
+}
+
+/** Builds the indexes an initial load deferred (all in one transaction) and returns their names. */
+export async function restoreDeferredIndexes(db: Db, dialect: Dialect): Promise<string[]> {
+  const sqlite = dialect === 'sqlite' ? sqliteHandleOf(db) : undefined;
+  if (!sqlite) return [];
+  return db.connection().execute(async () =>
+    sqlite
+      .transaction(() => {
+        const exists = sqlite
+          .prepare(`select 1 from sqlite_master where type = 'table' and name = '${PENDING_TABLE}'`)
+          .get();
+        if (!exists) return [];
+        const pending = sqlite.prepare(`select name, sql from ${PENDING_TABLE}`).all() as {
+          name: string;
+          sql: string;
+        }[];
+        for (const index of pending) {
+          sqlite.exec(
+            index.sql.replace(/^\s*create\s+index\s+(?!if\s+not\s+exists)/i, 'CREATE INDEX IF NOT EXISTS '),
+          );
+        }
+        sqlite.exec(`drop table ${PENDING_TABLE}`);
+        return pending.map((i) => i.name);
+      })
+      .immediate(),
+  );
+}

@@ -1,0 +1,244 @@
+/**
+ * Reading the customer directory CSV (docs/DIRECTORY.md): csv-parse over a stream, exact line numbers,
+ * every record validated (core/company-csv.ts) and turned into a companies row with its search keys, in
+ * chunks. Runs in the importing thread (the admin API's small files) or in a worker thread next to it
+ * (the command line: parsing then overlaps the database writes; see readCompanyCsvFileInWorker).
+ * No database access here.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { parse } from 'csv-parse';
+import {
+  COMPANY_CSV_COLUMNS,
+  type CompanyCsvColumn,
+  checkCompanyRecord,
+  isCompanyCsvHeader,
+} from '../../core/company-csv.ts';
+import { websiteDomain } from '../../core/customer-keys.ts';
+import { normalizeForSearch } from '../../core/text.ts';
+import { bulkIdSource } from '../bulk-ids.ts';
+import type { CompanyTuple } from '../db/company-bulk.ts';
+import { DomainError } from '../errors.ts';
+
+/** A record (all its fields and quotes) longer than this is an unclosed quote, not a company. */
+export const MAX_RECORD_BYTES = 64 * 1024;
+
+export interface BadRow {
+  /** The line the record starts on (1 is the header). */
+  line: number;
+  reason: string;
+  field?: CompanyCsvColumn;
+}
+
+/** The next part of the file: its good rows (ready to write, ids included) and its bad ones. */
+export interface CsvChunk {
+  rows: CompanyTuple[];
+  bad: BadRow[];
+  /** Data records in this chunk, good and bad. */
+  read: number;
+  /** Bytes taken from the source so far. */
+  bytes: number;
+}
+
+export function headerError(): DomainError {
+  return new DomainError(
+    'invalid-input',
+    `The first line must be exactly the header ${COMPANY_CSV_COLUMNS.join(',')}.`,
+    'header',
+  );
+}
+
+/**
+ * Reads a CSV from `source` (UTF-8 bytes or text) in chunks of about `chunkSize` records. Throws DomainError
+ * `invalid-input` (path `header`) when the first line is not exactly the header. A record longer than
+ * MAX_RECORD_BYTES (an unclosed quote) is reported as a bad row and ends the reading, since the rest of the
+ * file cannot be split into records reliably.
+ */
+export async function* readCompanyCsv(
+  source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+  chunkSize = 1000,
+): AsyncGenerator<CsvChunk> {
+  const nextId = bulkIdSource();
+  // Cities repeat: normalize each once (a bounded memo).
+  const cities = new Map<string, string>();
+  const citySearch = (city: string) => {
+    let normalized = cities.get(city);
+    if (normalized === undefined) {
+      normalized = normalizeForSearch(city);
+      if (cities.size < 50_000) cities.set(city, normalized);
+    }
+    return normalized;
+  };
+  let bytes = 0;
+  let chunk: CsvChunk = { rows: [], bad: [], read: 0, bytes: 0 };
+  const take = () => {
+    const full = { ...chunk, bytes };
+    chunk = { rows: [], bad: [], read: 0, bytes: 0 };
+    return full;
+  };
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    // A quote inside an unquoted field is kept as a character rather than derailing the rest of the file.
+    relax_quotes: true,
+    max_record_size: MAX_RECORD_BYTES,
+    // An unreadable record (an unclosed quote) is announced as 'skip' rather than failing the stream, which
+    // would drop the records parsed before it but not yet taken.
+    skip_records_with_error: true,
+  });
+  // The first unreadable record, after how many records: what follows it cannot be trusted and is not read.
+  const unreadable: { code: string; after: number }[] = [];
+  parser.on('skip', (error: { code?: string }) => {
+    if (unreadable.length === 0)
+      unreadable.push({ code: error.code ?? 'CSV_ERROR', after: parser.info.records });
+  });
+  async function* counted() {
+    for await (const part of source) {
+      bytes += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
+      yield part;
+    }
+  }
+  // Errors of the source or the parser surface in the loop below.
+  const feeding = pipeline(Readable.from(counted()), parser).catch(() => undefined);
+
+  // Line numbers are counted here rather than taken from the parser, whose count is off after quoted fields
+  // holding CRLF line breaks: a record starts on the line after the previous one ended and spans one line
+  // more per line break inside its (quoted) fields. Empty lines arrive as one empty field and are skipped.
+  let lastLine = 0;
+  let header = true;
+  let taken = 0;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      const broken = unreadable[0];
+      if (broken && taken >= broken.after) break;
+      taken++;
+      const line = lastLine + 1;
+      lastLine = line;
+      for (const field of record) {
+        for (let at = field.indexOf('\n'); at !== -1; at = field.indexOf('\n', at + 1)) lastLine++;
+      }
+      if (record.length === 1 && record[0] === '') continue;
+      if (header) {
+        header = false;
+        if (!isCompanyCsvHeader(record)) throw headerError();
+        continue;
+      }
+      chunk.read++;
+      const check = checkCompanyRecord(record);
+      if (!check.ok) {
+        chunk.bad.push({ line, reason: check.reason, ...(check.field ? { field: check.field } : {}) });
+      } else {
+        const r = check.record;
+        chunk.rows.push([
+          nextId(),
+          r.name,
+          normalizeForSearch(r.name),
+          r.duns,
+          r.addressLine1,
+          r.city,
+          citySearch(r.city),
+          r.region,
+          r.postalCode,
+          r.country,
+          r.website,
+          websiteDomain(r.website),
+          r.size,
+          r.industry,
+        ]);
+      }
+      if (chunk.read >= chunkSize) yield take();
+    }
+  } finally {
+    parser.destroy();
+    await feeding;
+  }
+  if (header) throw headerError();
+  const broken = unreadable[0];
+  if (broken) {
+    const { code } = broken;
+    chunk.read++;
+    chunk.bad.push({
+      line: lastLine + 1,
+      reason:
+        code === 'CSV_QUOTE_NOT_CLOSED' || code === 'CSV_MAX_RECORD_SIZE'
+          ? 'a quoted field is not closed; the rest of the file was not read'
+          : `the record cannot be read (${code}); the rest of the file was not read`,
+    });
+  }
+  yield take();
+}
+
+// ---------------------------------------------------------------- in a worker thread
+
+/** Messages from the worker (company-csv-reader.worker.ts). */
+export type WorkerMessage =
+  | { type: 'chunk'; chunk: CsvChunk }
+  | { type: 'end' }
+  | { type: 'error'; header: boolean; message: string };
+
+/** The URL of tsx's ESM register API, found through its package's export map (works under vitest too). */
+function tsxEsmApi(): string {
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve('tsx/package.json');
+  const { exports } = require(manifest) as { exports: Record<string, { import?: { default?: string } }> };
+  const target = exports['./esm/api']?.import?.default;
+  if (!target) throw new Error('tsx/esm/api not found');
+  return pathToFileURL(join(dirname(manifest), target)).href;
+}
+
+/** Chunks the worker may read ahead of the writer: bounds the memory while keeping both threads busy. */
+const AHEAD = 16;
+
+/**
+ * readCompanyCsv over a file, run in a worker thread: the same chunks, while this thread writes. The worker
+ * stays at most AHEAD chunks ahead (it waits for an acknowledgement of each), so memory stays flat.
+ */
+export async function* readCompanyCsvFileInWorker(path: string, chunkSize = 1000): AsyncGenerator<CsvChunk> {
+  const entry = new URL(
+    import.meta.url.endsWith('.ts') ? './company-csv-reader.worker.ts' : './company-csv-reader.worker.js',
+    import.meta.url,
+  ).href;
+  // Under tsx (development, `npm run cosell`) a worker does not inherit the TypeScript loader: register it first.
+  const boot = import.meta.url.endsWith('.ts')
+    ? `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`
+    : `import(${JSON.stringify(entry)})`;
+  const worker = new Worker(boot, { eval: true, workerData: { path, chunkSize, ahead: AHEAD } });
+  const queue: WorkerMessage[] = [];
+  let wake: (() => void) | null = null;
+  let failure: Error | null = null;
+  worker.on('message', (message: WorkerMessage) => {
+    queue.push(message);
+    wake?.();
+  });
+  worker.on('error', (error) => {
+    failure = error;
+    wake?.();
+  });
+  worker.on('exit', (code) => {
+    if (code !== 0 && !failure) failure = new Error(`the CSV reader stopped (exit code ${code})`);
+    wake?.();
+  });
+  try {
+    for (;;) {
+      const message = queue.shift();
+      if (!message) {
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = null;
+        continue;
+      }
+      if (message.type === 'end') return;
+      if (message.type === 'error') throw message.header ? headerError() : new Error(message.message);
+      worker.postMessage('ack');
+      yield message.chunk;
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
