@@ -84,7 +84,11 @@ export function assertMayImportCompanies(actor: Actor): void {
   }
 }
 
-/** The import as an actor (the admin API): authorize, then import. */
+/**
+ * The import as an actor (the admin API, in the server process): authorize, then import. The body is fed to
+ * the parser in 64 KiB pieces and written in batches of 1000, so other requests are served in between
+ * rather than waiting for the whole file (a multi-byte character split between pieces is fine).
+ */
 export async function importCompaniesAs(
   ctx: ServiceContext,
   actor: Actor,
@@ -92,7 +96,11 @@ export async function importCompaniesAs(
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   assertMayImportCompanies(actor);
-  return importCompanies(ctx, [csv], options);
+  const bytes = typeof csv === 'string' ? Buffer.from(csv, 'utf8') : csv;
+  function* pieces() {
+    for (let at = 0; at < bytes.length; at += 64 * 1024) yield bytes.subarray(at, at + 64 * 1024);
+  }
+  return importCompanies(ctx, pieces(), { batchSize: 1000, ...options });
 }
 
 /** Imports a CSV from `source` (UTF-8 bytes or text, e.g. a file stream), read in this thread. */
