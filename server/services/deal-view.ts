@@ -6,7 +6,7 @@
 
 import type { DealType, Direction, HelpType, SalesStage, Status } from '../../core/lifecycle.ts';
 import { formatAmount } from '../../core/money.ts';
-import type { DealOut } from '../../core/schemas.ts';
+import type { DealOut, DealSummaryOut } from '../../core/schemas.ts';
 import type { Actor } from '../access/actor.ts';
 import { abilitiesOf, type DealFacts, visibleDeals } from '../access/visibility.ts';
 import type { Executor } from '../db/database.ts';
@@ -193,5 +193,74 @@ export async function presentDeal(db: Executor, actor: Actor, loaded: LoadedDeal
     updatedAt: record.updated_at,
     closedAt: record.closed_at,
     abilities: abilitiesOf(actor, facts),
+  };
+}
+
+/** The columns a list row (DealSummary) is presented from: participants p + engagements e + locations l. */
+export interface SummaryRow {
+  id: string;
+  engagement_id: string;
+  direction: 'outbound' | 'inbound';
+  status: string;
+  sales_stage: string;
+  name: string;
+  location_id: string;
+  value_minor: number;
+  currency: string;
+  close_date: string;
+  expires_at: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  type: string;
+  customer_name: string;
+  customer_city: string;
+  customer_country: string;
+  location_name: string;
+  location_country: string;
+  location_city: string;
+}
+
+type EngagementParticipant = Awaited<ReturnType<typeof participantsOfEngagements>>[number];
+
+/**
+ * One list row as the caller sees it (lists, duplicate candidates). `shownStatus` lets a caller that must not
+ * write (the duplicate check) show an overdue received record as expired.
+ */
+export function presentSummary(
+  row: SummaryRow,
+  participants: readonly EngagementParticipant[],
+  favorite: boolean,
+  shownStatus: (status: string, expiresAt: string | null) => string = (status) => status,
+): DealSummaryOut {
+  return {
+    id: row.id,
+    engagementId: row.engagement_id,
+    direction: row.direction,
+    type: row.type as DealSummaryOut['type'],
+    status: row.status as DealSummaryOut['status'],
+    salesStage: row.sales_stage,
+    name: row.name,
+    location: {
+      id: row.location_id,
+      name: row.location_name,
+      country: row.location_country,
+      city: row.location_city,
+    },
+    value: { amount: formatAmount(row.value_minor, row.currency), currency: row.currency },
+    closeDate: row.close_date,
+    expiresAt: row.status === 'received' ? row.expires_at : null,
+    favorite,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    customer: { name: row.customer_name, city: row.customer_city, country: row.customer_country },
+    participants: participants
+      .filter((p) => p.engagement_id === row.engagement_id)
+      .map((p) => ({
+        organization: { id: p.organization_id, name: p.organization_name },
+        status: shownStatus(p.status, p.expires_at) as DealSummaryOut['status'],
+        direction: p.direction,
+      })),
   };
 }

@@ -11,7 +11,6 @@
  */
 import { sql } from 'kysely';
 import { companyNameKey, customerKey, websiteDomain } from '../../core/customer-keys.ts';
-import { formatAmount } from '../../core/money.ts';
 import type {
   CreateDealBody,
   DealSummaryOut,
@@ -26,6 +25,7 @@ import { getCompany } from '../db/repositories/catalog.ts';
 import { participantsOfEngagements } from '../db/repositories/deals.ts';
 import { invalid } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
+import { presentSummary } from './deal-view.ts';
 
 /** At most this many candidates: the most likely ones. */
 export const MAX_DUPLICATES = 20;
@@ -178,36 +178,7 @@ export async function findDuplicates(
       : status) as DealSummaryOut['status'];
 
   return rows.map((row) => {
-    const deal: DealSummaryOut = {
-      id: row.id,
-      engagementId: row.engagement_id,
-      direction: row.direction,
-      type: row.type as DealSummaryOut['type'],
-      status: row.status as DealSummaryOut['status'],
-      salesStage: row.sales_stage,
-      name: row.name,
-      location: {
-        id: row.location_id,
-        name: row.location_name,
-        country: row.location_country,
-        city: row.location_city,
-      },
-      value: { amount: formatAmount(row.value_minor, row.currency), currency: row.currency },
-      closeDate: row.close_date,
-      expiresAt: row.status === 'received' ? row.expires_at : null,
-      favorite: Boolean(row.favorite),
-      version: row.version,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      customer: { name: row.customer_name, city: row.customer_city, country: row.customer_country },
-      participants: participants
-        .filter((p) => p.engagement_id === row.engagement_id)
-        .map((p) => ({
-          organization: { id: p.organization_id, name: p.organization_name },
-          status: shownStatus(p.status, p.expires_at),
-          direction: p.direction,
-        })),
-    };
+    const deal = presentSummary(row, participants, Boolean(row.favorite), shownStatus);
     const stored = {
       duns: row.customer_duns,
       domain: row.customer_domain,

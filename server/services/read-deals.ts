@@ -4,7 +4,6 @@
  */
 import { sql } from 'kysely';
 import { TERMINAL_STATUSES } from '../../core/lifecycle.ts';
-import { formatAmount } from '../../core/money.ts';
 import type { DealOut, DealSummaryOut, ListQuery } from '../../core/schemas.ts';
 import { escapeLike, normalizeForSearch } from '../../core/text.ts';
 import type { Actor } from '../access/actor.ts';
@@ -15,7 +14,7 @@ import { favoriteIds, notesOf, participantsOfEngagements } from '../db/repositor
 import { activityOf } from '../db/repositories/events.ts';
 import { DomainError } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
-import { expireOverdueOfVisibleDeal, loadDeal, presentDeal } from './deal-view.ts';
+import { expireOverdueOfVisibleDeal, loadDeal, presentDeal, presentSummary } from './deal-view.ts';
 import { expireDue } from './expiry.ts';
 
 export async function getDeal(ctx: ServiceContext, actor: Actor, id: string): Promise<DealOut> {
@@ -198,36 +197,7 @@ export async function listDeals(
       expiresAt: row.expires_at,
     })[query.sort];
   return {
-    items: page.map((row) => ({
-      id: row.id,
-      engagementId: row.engagement_id,
-      direction: row.direction,
-      type: row.type as DealSummaryOut['type'],
-      status: row.status as DealSummaryOut['status'],
-      salesStage: row.sales_stage,
-      name: row.name,
-      location: {
-        id: row.location_id,
-        name: row.location_name,
-        country: row.location_country,
-        city: row.location_city,
-      },
-      value: { amount: formatAmount(row.value_minor, row.currency), currency: row.currency },
-      closeDate: row.close_date,
-      expiresAt: row.status === 'received' ? row.expires_at : null,
-      favorite: favorites.has(row.id),
-      version: row.version,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      customer: { name: row.customer_name, city: row.customer_city, country: row.customer_country },
-      participants: participants
-        .filter((p) => p.engagement_id === row.engagement_id)
-        .map((p) => ({
-          organization: { id: p.organization_id, name: p.organization_name },
-          status: p.status as DealSummaryOut['status'],
-          direction: p.direction,
-        })),
-    })),
+    items: page.map((row) => presentSummary(row, participants, favorites.has(row.id))),
     nextCursor:
       rows.length > query.limit && last
         ? encodeCursor({ s: query.sort, o: order, k: sortKey(last), i: last.id })
