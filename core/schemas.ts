@@ -186,7 +186,16 @@ export const CloseAsErrorBody = z.strictObject({
   reason: z.enum(ERROR_REASONS),
   notes: z.string().trim().max(LIMITS.notes).optional(),
 });
-export const StageBody = z.strictObject({ stage: z.enum(SALES_STAGES as [string, ...string[]]) });
+export const StageBody = z.strictObject({
+  stage: z
+    .string()
+    .trim()
+    .min(1)
+    .max(LIMITS.shortText)
+    .describe(
+      `A standard stage (${SALES_STAGES.join(', ')}) or one of the organization’s own stage names (GET /stage-names)`,
+    ),
+});
 // Nullish: a POST without a body is validated as null.
 export const WinBody = z.strictObject({ notes: z.string().trim().max(LIMITS.notes).optional() }).nullish();
 
@@ -241,6 +250,10 @@ export const DealOut = z
     type: z.enum(DEAL_TYPES),
     status: z.enum(STATUSES),
     salesStage: z.string(),
+    organizationStage: z
+      .string()
+      .nullable()
+      .describe('The organization’s own name for the sales stage (stage mapping), when it has one'),
     name: z.string(),
     location: z.object({ id: z.string(), name: z.string(), country: z.string(), city: z.string() }),
     value: MoneyOut,
@@ -400,4 +413,258 @@ export const MeOut = z.object({
       scope: z.union([z.literal('company'), z.object({ locationIds: z.array(z.string()) })]),
     }),
   ),
+});
+
+// ---------------------------------------------------------------- notices, webhooks, events, routing, stages
+
+export const LOCALES = ['en', 'zh-TW', 'zh-CN', 'ru', 'sv'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** What a user can be told about (SPEC §10); each is in the in-app list and, by preference, e-mailed. */
+export const NOTICE_KINDS = [
+  'deal-received',
+  'deal-reminder',
+  'deal-accepted',
+  'deal-declined',
+  'deal-expired',
+  'note-added',
+  'webhook-disabled',
+] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/** Event types a webhook can subscribe to (SPEC §12); also the types of the replayable event feed. */
+export const WEBHOOK_EVENT_TYPES = [
+  'deal.created',
+  'deal.received',
+  'deal.updated',
+  'deal.status-changed',
+  'deal.note-added',
+  'registration.changed',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+const PageQuery = {
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageSize).default(25),
+  cursor: z.string().max(500).optional().describe('The `nextCursor` of the previous page'),
+};
+
+export const PatchMeBody = z
+  .strictObject({ locale: z.enum(LOCALES).describe('Language of the UI and of e-mails') })
+  .meta({ id: 'PatchMe' });
+
+export const NotificationQuery = z.strictObject({
+  ...PageQuery,
+  unread: z.enum(['true', 'false']).optional().describe('`true`: only unread notifications'),
+});
+
+export const NotificationOut = z
+  .object({
+    id: z.string(),
+    kind: z.enum(NOTICE_KINDS),
+    dealId: z
+      .string()
+      .nullable()
+      .describe('The recipient organization’s record of the deal, when about a deal'),
+    data: z
+      .object({
+        dealName: z.string().optional(),
+        customer: z.string().optional(),
+        otherOrg: z.string().optional().describe('The other organization (sender, invitee, note author’s)'),
+        expiresAt: z.string().nullable().optional(),
+        daysLeft: z.number().optional(),
+        author: z.string().optional(),
+        note: z.string().optional(),
+        url: z.string().optional(),
+      })
+      .describe('What the notice says; only what the recipient’s organization sees of the deal'),
+    read: z.boolean(),
+    createdAt: z.string(),
+    readAt: z.string().nullable(),
+  })
+  .meta({ id: 'Notification' });
+
+export const NotificationListOut = z.object({
+  items: z.array(NotificationOut).describe('Unread first, then newest first'),
+  nextCursor: z.string().nullable(),
+  unreadCount: z.number().int(),
+});
+
+export const PreferencesOut = z
+  .object({
+    emailEnabled: z.boolean().describe('false: no e-mail at all (notices still appear in the in-app list)'),
+    email: z
+      .object(
+        Object.fromEntries(NOTICE_KINDS.map((k) => [k, z.boolean()])) as Record<NoticeKind, z.ZodBoolean>,
+      )
+      .describe('Per notice kind: whether it is also sent by e-mail'),
+  })
+  .meta({ id: 'NotificationPreferences' });
+
+export const PreferencesBody = z
+  .strictObject({
+    emailEnabled: z.boolean().optional(),
+    email: z
+      .strictObject(
+        Object.fromEntries(NOTICE_KINDS.map((k) => [k, z.boolean().optional()])) as Record<
+          NoticeKind,
+          z.ZodOptional<z.ZodBoolean>
+        >,
+      )
+      .optional(),
+  })
+  .meta({ id: 'NotificationPreferencesChange' });
+
+const WebhookUrl = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2000)
+  .describe(
+    'HTTPS URL whose host resolves only to public addresses (checked now and at every delivery); hosts in ' +
+      'WEBHOOK_ALLOWED_HOSTS are exempt and may use plain HTTP',
+  );
+const WebhookEvents = z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length);
+
+export const CreateWebhookBody = z
+  .strictObject({ url: WebhookUrl, events: WebhookEvents })
+  .meta({ id: 'CreateWebhook' });
+export const PatchWebhookBody = z
+  .strictObject({
+    url: WebhookUrl.optional(),
+    events: WebhookEvents.optional(),
+    enabled: z.boolean().optional().describe('Re-enable a subscription disabled after failed deliveries'),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'nothing to change')
+  .meta({ id: 'PatchWebhook' });
+
+export const WebhookOut = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    enabled: z.boolean(),
+    disabledReason: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Webhook' });
+export const WebhookWithSecretOut = WebhookOut.extend({
+  secret: z
+    .string()
+    .describe(
+      'Signing secret, shown only in this response: Cosell-Signature is HMAC-SHA256(secret, t + "." + body)',
+    ),
+}).meta({ id: 'WebhookWithSecret' });
+
+export const DeliveryOut = z
+  .object({
+    id: z.string(),
+    channel: z.enum(['email', 'webhook']),
+    recipient: z.string().describe('E-mail address or webhook URL'),
+    kind: z.string().describe('Notice kind (e-mail) or event type (webhook)'),
+    eventId: z.string(),
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    lastStatus: z.number().int().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Delivery' });
+export const DeliveryLogOut = z.object({
+  items: z.array(
+    DeliveryOut.extend({
+      state: z.enum(['pending', 'done', 'dead']),
+      deliveredAt: z.string().nullable(),
+      nextAttemptAt: z.string().nullable(),
+      attemptLog: z.array(
+        z.object({
+          at: z.string(),
+          ok: z.boolean(),
+          statusCode: z.number().int().nullable(),
+          error: z.string().nullable(),
+          durationMs: z.number().int(),
+        }),
+      ),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+export const DeadLettersOut = z.object({ items: z.array(DeliveryOut), nextCursor: z.string().nullable() });
+export const PageQueryStrict = z.strictObject(PageQuery);
+
+export const EventsQuery = z.strictObject({
+  after: z
+    .string()
+    .max(500)
+    .optional()
+    .describe(
+      'Cursor of the last event you processed (an event’s `cursor` or `nextCursor`); omit to start at the oldest kept',
+    ),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageSize).default(100),
+});
+export const EventOut = z
+  .object({
+    id: z.string().describe('Event id: the same as the webhook delivery’s Cosell-Event-Id; dedupe on it'),
+    cursor: z.string(),
+    type: z.string().describe(`One of ${WEBHOOK_EVENT_TYPES.join(', ')}`),
+    time: z.string(),
+    dealId: z.string().describe('The caller organization’s record of the deal'),
+    engagementId: z.string(),
+    organization: OrgRef.describe('The organization whose record the event is about'),
+    changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
+  })
+  .meta({ id: 'Event' });
+export const EventListOut = z.object({
+  items: z.array(EventOut),
+  nextCursor: z.string().describe('Pass as `after` to continue; stays valid when there is nothing new yet'),
+  hasMore: z.boolean(),
+});
+
+const CountryOrAny = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'expected an ISO 3166 two-letter country code')
+  .nullable()
+  .optional()
+  .describe('Customer country; null or omitted: any country');
+export const RoutingRuleBody = z
+  .strictObject({
+    country: CountryOrAny,
+    solutionId: Id.nullable().optional().describe('One of your solutions; null or omitted: any solution'),
+    locationId: Id.describe('Your location the matching vendor-sent deals land on'),
+  })
+  .meta({ id: 'RoutingRuleChange' });
+export const PatchRoutingRuleBody = z
+  .strictObject({
+    country: CountryOrAny,
+    solutionId: Id.nullable().optional(),
+    locationId: Id.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'nothing to change');
+export const RoutingRuleOut = z
+  .object({
+    id: z.string(),
+    country: z.string().nullable(),
+    solutionId: z.string().nullable(),
+    locationId: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'RoutingRule' });
+
+export const StageNamesBody = z
+  .strictObject({
+    stages: z
+      .array(
+        z.strictObject({
+          name: trimmed(LIMITS.shortText).describe('Your organization’s stage name (e.g. your CRM’s)'),
+          stage: z
+            .enum(['created', 'accepted', 'qualified', 'developed', 'proposed', 'negotiated', 'won'])
+            .describe('The standard stage it maps onto'),
+        }),
+      )
+      .max(50),
+  })
+  .meta({ id: 'StageNames' });
+export const StageNamesOut = z.object({
+  stages: z.array(z.object({ name: z.string(), stage: z.string() })),
 });

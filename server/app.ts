@@ -20,13 +20,17 @@ import { registerAuth } from './http/auth.ts';
 import { authRoutes } from './http/auth-routes.ts';
 import { dealRoutes } from './http/deals.ts';
 import { demoRoutes } from './http/demo.ts';
+import { demoPersonaRoutes } from './http/demo-personas.ts';
 import { directoryRoutes } from './http/directory.ts';
-import { landingRoutes } from './http/landing.ts';
 import { lifecycleRoutes } from './http/lifecycle.ts';
+import { noticeRoutes } from './http/notices.ts';
+import { webApp } from './http/web-app.ts';
 import type { ServiceContext } from './services/context.ts';
 
 export interface BuildOptions {
   logLevel?: string;
+  /** The built web workspace to serve at `/` (default web/dist). */
+  webDist?: string;
 }
 
 export type App = FastifyInstance;
@@ -93,7 +97,9 @@ export async function build(ctx: ServiceContext, options: BuildOptions = {}): Pr
     if (status >= 500) request.log.error({ err: error }, 'unhandled error');
     reply.status(status).send(body);
   });
+  const web = webApp(options.webDist);
   app.setNotFoundHandler((request, reply) => {
+    if (web.fallback(request, reply)) return;
     reply.status(404).send({
       error: { code: 'not-found', message: ERROR_CODES['not-found'].message, requestId: request.id },
     });
@@ -126,7 +132,7 @@ export async function build(ctx: ServiceContext, options: BuildOptions = {}): Pr
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerAuth(app, ctx);
-  await app.register(landingRoutes);
+  await app.register(web.routes);
   await app.register(
     async (api) => {
       await api.register(lifecycleRoutes);
@@ -134,7 +140,9 @@ export async function build(ctx: ServiceContext, options: BuildOptions = {}): Pr
       await api.register(directoryRoutes(ctx));
       await api.register(dealRoutes(ctx));
       await api.register(adminRoutes(ctx));
+      await api.register(noticeRoutes(ctx));
       if (ctx.clock.movable) await api.register(demoRoutes(ctx));
+      await api.register(demoPersonaRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

@@ -28,6 +28,23 @@ export const ERROR_CODES = {
     message:
       'You have open deals that look like the same opportunity; link to one of them, or send confirmNotDuplicate: true to create anyway.',
   },
+  'routing-rule-conflict': {
+    status: 409,
+    message: 'A routing rule for this country and solution already exists; change or delete it instead.',
+  },
+  'stage-name-conflict': {
+    status: 409,
+    message: 'Stage names must be unique and must not be standard stage names.',
+  },
+  'delivery-not-dead': {
+    status: 409,
+    message: 'Only a delivery that gave up (a dead letter) can be retried.',
+  },
+  'webhook-url-refused': {
+    status: 400,
+    message:
+      'The webhook URL must be HTTPS and must not resolve to a loopback, private or link-local address.',
+  },
   'precondition-failed': {
     status: 412,
     message: 'The deal changed since you read it; reload and try again.',

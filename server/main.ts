@@ -7,6 +7,7 @@ import { movableClock, systemClock } from './clock.ts';
 import { type Config, readConfig } from './config.ts';
 import { migrateToLatest, openDatabase } from './db/database.ts';
 import { findUserByEmail } from './db/repositories/users.ts';
+import { startDispatcher } from './jobs/dispatcher.ts';
 import { startExpirySweeper } from './jobs/expiry-sweeper.ts';
 import type { ServiceContext } from './services/context.ts';
 import { isEmpty } from './services/ecosystem.ts';
@@ -19,7 +20,13 @@ export async function serve(config: Config = readConfig()): Promise<void> {
     db: handle.db,
     dialect: handle.dialect,
     clock: config.demoClock ? movableClock() : systemClock(),
-    config: { vendorName: config.vendorName, sessionTtlHours: config.sessionTtlHours },
+    config: {
+      vendorName: config.vendorName,
+      sessionTtlHours: config.sessionTtlHours,
+      publicUrl: config.publicUrl,
+      webhookAllowedHosts: config.webhookAllowedHosts,
+      deliveryGiveUpMs: config.dispatchGiveUpHours * 3_600_000,
+    },
   };
   const app = await build(ctx, { logLevel: config.logLevel });
   let seeded = false;
@@ -31,6 +38,18 @@ export async function serve(config: Config = readConfig()): Promise<void> {
     seeded = true;
   }
   const sweeper = startExpirySweeper(ctx, config.expirySweepSeconds * 1000, app.log);
+  const dispatcher = startDispatcher(ctx, {
+    intervalMs: config.dispatchIntervalMs,
+    smtpUrl: config.smtpUrl,
+    mailFrom: config.mailFrom,
+    settings: {
+      batch: config.dispatchBatch,
+      retryBaseMs: config.dispatchRetryBaseSeconds * 1000,
+      retryMaxMs: config.dispatchRetryMaxSeconds * 1000,
+      giveUpAfterMs: config.dispatchGiveUpHours * 3_600_000,
+    },
+    log: app.log,
+  });
   await app.listen({ port: config.port, host: config.host });
   const demo = seeded || (await findUserByEmail(ctx.db, 'radmin@contoso.example')) !== undefined;
   const hint = demo
@@ -49,6 +68,7 @@ export async function serve(config: Config = readConfig()): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     await app.close();
     await sweeper.stop();
+    await dispatcher.stop();
     await handle.close();
     process.exit(0);
   };

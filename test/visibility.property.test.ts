@@ -5,7 +5,13 @@
  *  (a) GET /deals/{id}: 200 for exactly the oracle's records, 404 for every other record of the world;
  *  (b) the views (inbound, outbound, closed, favorites; all pages, random sort) partition the oracle's set;
  *  (c) GET /deals/{id}/activity: 200/404 like (a), with exactly the shared entries and the org's own;
- *  (d) no response carries another organization's CRM ID or campaign ID.
+ *  (d) no response carries another organization's CRM ID or campaign ID;
+ *  (e) GET /events (every page) lists exactly the shared events of the engagements of the user's visible
+ *      records and the user's organization's own, each with the user's organization's record;
+ *  (f) the dispatcher's channels: every in-app notification and e-mail goes exactly to the people on a
+ *      record's team who see that record (so a private deal never reaches another organization), and every
+ *      webhook payload is the subscribing organization's own record, to exactly the organizations that may
+ *      see the event, without another organization's internal fields.
  * Worlds are written straight through the repositories into one database per dialect; each world has
  * fresh organizations, so worlds never see each other.
  */
@@ -13,6 +19,7 @@ import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../server/ids.ts';
+import { Dispatcher } from '../server/services/dispatcher.ts';
 import { createTestEnv, DIALECTS, type TestEnv } from './harness.ts';
 import {
   coverageTags,
@@ -20,6 +27,7 @@ import {
   describeUser,
   describeWorld,
   effectiveStatus,
+  isOnTeam,
   loadWorld,
   materialize,
   oracleVisible,
@@ -379,8 +387,166 @@ async function checkUser(env: TestEnv, world: World, user: User, random: () => n
     }
   };
 
+  // (e) the replayable event feed, every page.
+  const checkEvents = async () => {
+    const expected = new Map<string, Rec>();
+    for (const ev of world.events) {
+      const mine = world.records.find((r) => r.engagementId === ev.engagementId && r.org.id === user.org.id);
+      if (mine && visible.has(mine.id) && (ev.vis === 'engagement' || ev.orgId === user.org.id))
+        expected.set(ev.id, mine);
+    }
+    const got = new Map<string, string>();
+    const gotTypes = new Map<string, string>();
+    let after: string | null = null;
+    for (let pages = 0; ; pages++) {
+      const res = await get(`/api/v1/events?limit=7${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+      check(world, user, res.statusCode === 200, `GET /events → ${res.statusCode} ${res.body}`);
+      noForeignSecrets(res, 'GET /events');
+      const body = res.json() as {
+        items: { id: string; dealId: string; type: string }[];
+        nextCursor: string;
+        hasMore: boolean;
+      };
+      for (const item of body.items) {
+        got.set(item.id, item.dealId);
+        gotTypes.set(item.id, item.type);
+      }
+      after = body.nextCursor;
+      check(world, user, pages < 40, 'GET /events pages without end');
+      if (!body.hasMore) break;
+    }
+    for (const [id, rec] of expected) {
+      check(
+        world,
+        user,
+        got.get(id) === rec.id,
+        `GET /events ${got.has(id) ? 'names the wrong record for' : 'misses'} event ${id}`,
+        rec,
+      );
+    }
+    for (const [id, dealId] of got) {
+      if (expected.has(id)) continue;
+      // Besides the world's own events, a read may have expired an overdue record (a shared status change).
+      const rec = byId.get(dealId);
+      const expiredHere =
+        rec !== undefined &&
+        visible.has(rec.id) &&
+        gotTypes.get(id) === 'deal.status-changed' &&
+        world.records.some(
+          (r) =>
+            r.engagementId === rec.engagementId &&
+            r.stored === 'received' &&
+            effectiveStatus(r) === 'expired',
+        );
+      check(world, user, expiredHere, `GET /events shows event ${id} the user may not see`, rec);
+    }
+  };
+
   // Reads have side effects (a read expires what is past its deadline), so the order varies too.
-  for (const phase of shuffle([checkViews, checkDetails, checkActivity], random)) await phase();
+  for (const phase of shuffle([checkViews, checkDetails, checkActivity, checkEvents], random)) await phase();
+}
+
+/**
+ * (f) Subscribes a webhook for every organization of the world, fans the world's events out and checks who
+ * is told what, against the oracle.
+ */
+async function checkChannels(env: TestEnv, world: World, dispatcher: Dispatcher) {
+  const now = new Date().toISOString();
+  await env.ctx.db
+    .insertInto('webhooks')
+    .values(
+      world.orgs.map((org) => ({
+        id: newId(),
+        organization_id: org.id,
+        url: `https://hooks.example.com/${org.id}`,
+        events: JSON.stringify([
+          'deal.created',
+          'deal.received',
+          'deal.updated',
+          'deal.status-changed',
+          'deal.note-added',
+        ]),
+        secret: 'whsec_test',
+        enabled: 1 as const,
+        disabled_reason: null,
+        created_by_user_id: world.users[0]!.id,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .execute();
+  await dispatcher.fanOut();
+  const eventIds = world.events.map((e) => e.id);
+  const fail = (what: string): never => {
+    throw new Violation(`${what}\n  world:\n${describeWorld(world)}`);
+  };
+  if (eventIds.length === 0) return;
+  const deliveries = await env.ctx.db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('event_id', 'in', eventIds)
+    .execute();
+  const notifications = await env.ctx.db
+    .selectFrom('notifications')
+    .selectAll()
+    .where('event_id', 'in', eventIds)
+    .execute();
+  const usersById = new Map(world.users.map((u) => [u.id, u]));
+
+  // People: for a shared note, exactly the users on each record's team (of the record's organization) who see it.
+  const expectedPeople = new Set<string>();
+  for (const ev of world.events) {
+    if (ev.vis !== 'engagement') continue;
+    for (const rec of world.records.filter((r) => r.engagementId === ev.engagementId)) {
+      for (const user of world.users) {
+        if (user.org.id === rec.org.id && isOnTeam(user, rec) && oracleVisible(world, user).has(rec.id))
+          expectedPeople.add(`${user.id} ${ev.id} ${rec.id}`);
+      }
+    }
+  }
+  const gotPeople = new Set(notifications.map((n) => `${n.user_id} ${n.event_id} ${n.participant_id}`));
+  for (const key of expectedPeople) if (!gotPeople.has(key)) fail(`no notification ${key}`);
+  for (const key of gotPeople)
+    if (!expectedPeople.has(key)) fail(`notification to someone who may not hear: ${key}`);
+  const mails = deliveries.filter((d) => d.channel === 'email');
+  const gotMail = new Set(mails.map((d) => `${d.target_id} ${d.event_id}`));
+  const expectedMail = new Set(notifications.map((n) => `${n.user_id} ${n.event_id}`));
+  if (gotMail.size !== expectedMail.size || [...gotMail].some((k) => !expectedMail.has(k)))
+    fail('e-mails differ from the in-app notifications');
+  for (const mail of mails) {
+    const user = usersById.get(mail.target_id);
+    if (!user || user.org.id !== mail.organization_id || user.email !== mail.recipient)
+      fail(`mail ${mail.id} to ${mail.recipient} outside the record's organization`);
+    for (const [secret] of mail.payload.matchAll(SECRET))
+      if (world.secrets.get(secret) !== mail.organization_id)
+        fail(`mail to ${mail.recipient} leaks ${secret}`);
+  }
+
+  // Webhooks: one delivery per event and organization that may see it, with that organization's own record.
+  const hooks = deliveries.filter((d) => d.channel === 'webhook');
+  const expectedHooks = new Set<string>();
+  for (const ev of world.events) {
+    for (const rec of world.records.filter((r) => r.engagementId === ev.engagementId)) {
+      if (ev.vis === 'engagement' || ev.orgId === rec.org.id) expectedHooks.add(`${ev.id} ${rec.org.id}`);
+    }
+  }
+  const gotHooks = new Set(hooks.map((d) => `${d.event_id} ${d.organization_id}`));
+  if (gotHooks.size !== hooks.length) fail('a webhook event delivered twice to one organization');
+  for (const key of expectedHooks) if (!gotHooks.has(key)) fail(`no webhook delivery ${key}`);
+  for (const key of gotHooks)
+    if (!expectedHooks.has(key)) fail(`webhook delivery to an organization that may not see it: ${key}`);
+  for (const hook of hooks) {
+    const body = JSON.parse(hook.payload) as {
+      id: string;
+      deal: { id: string; organization: { id: string } };
+    };
+    const rec = world.records.find((r) => r.id === body.deal.id);
+    if (!rec || rec.org.id !== hook.organization_id || body.deal.organization.id !== hook.organization_id)
+      fail(`webhook payload of ${hook.organization_id} carries another organization's record`);
+    if (body.id !== hook.event_id) fail('webhook payload with the wrong event id');
+    for (const [secret] of hook.payload.matchAll(SECRET))
+      if (world.secrets.get(secret) !== hook.organization_id) fail(`webhook payload leaks ${secret}`);
+  }
 }
 
 const orgName = (world: World, id: string) =>
@@ -392,8 +558,11 @@ const ownerName = (world: World, secret: string) => {
 
 describe.each(DIALECTS)('visibility property on %s', (dialect) => {
   let env: TestEnv;
+  let dispatcher: Dispatcher;
   beforeAll(async () => {
     env = await createTestEnv(dialect);
+    // Fan-out only: the channels' content is checked where it is queued (the exact mail and webhook bodies).
+    dispatcher = new Dispatcher(env.ctx, { mailer: { send: async () => {}, close: () => {} } });
   });
   afterAll(async () => env?.close());
 
@@ -405,6 +574,7 @@ describe.each(DIALECTS)('visibility property on %s', (dialect) => {
         const random = prng(world.seed);
         const sampled = shuffle(world.users, random).slice(0, USERS_PER_WORLD);
         await loadWorld(env.ctx, world, sampled);
+        await checkChannels(env, world, dispatcher);
         for (const [k, user] of sampled.entries()) {
           for (const rec of world.records) for (const tag of coverageTags(world, user, rec)) seen.add(tag);
           await checkUser(env, world, user, random, k === 0);

@@ -545,7 +545,8 @@ export async function loadWorld(
       const own = world.records.find((r) => r.engagementId === e.engagementId && r.org.id === e.orgId)!;
       return {
         id: e.id,
-        type: e.vis === 'organization' ? 'deal.updated' : 'deal.stage-changed',
+        // Shared entries are notes: they reach people (mail, in-app) and webhooks, so every channel is exercised.
+        type: e.vis === 'organization' ? 'deal.updated' : 'deal.note-added',
         engagementId: e.engagementId,
         participantId: own.id,
         organizationId: e.orgId,
@@ -595,6 +596,9 @@ function grantReaches(user: User, grant: User['grants'][number], rec: Rec): bool
   if (grant.role === 'referrals-user') return inScope && onTeam(user, rec);
   return false; // partner-admin, solutions-admin alone: no deal access; vendor roles in a partner org: nothing
 }
+
+/** API.md "on a deal's team", exported for the notice channels' oracle. */
+export const isOnTeam = onTeam;
 
 /** The participant records `user` may see. */
 export function oracleVisible(world: World, user: User): Set<string> {

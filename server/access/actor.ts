@@ -26,3 +26,23 @@ export interface Actor {
 }
 
 export const emailKey = (email: string) => email.trim().toLowerCase();
+
+/**
+ * The organization as a whole, for what is delivered to the organization rather than to a person (webhook
+ * payloads, replayed events of a subscription): an entire-company referrals admin, or the vendor-admin in
+ * the vendor organization. It sees every record of the organization and nothing else.
+ */
+export function organizationActor(org: { id: string; kind: 'vendor' | 'partner'; name: string }): Actor {
+  return {
+    userId: `organization:${org.id}`,
+    name: org.name,
+    email: '',
+    emailKey: '',
+    locale: 'en',
+    organizationId: org.id,
+    organizationKind: org.kind,
+    organizationName: org.name,
+    roles: [{ role: org.kind === 'vendor' ? 'vendor-admin' : 'referrals-admin', locationIds: null }],
+    via: { kind: 'internal' },
+  };
+}

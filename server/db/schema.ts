@@ -93,6 +93,16 @@ export interface CompaniesTable {
   industry: string | null;
 }
 
+/** The keys a directory entry is found by (core/company-search.ts); rewritten whenever the entry is written. */
+export interface CompanySearchKeysTable {
+  company_id: string;
+  /** `<tier><size band><text>`. */
+  key: string;
+  text: string;
+  country: string;
+  city_search: string;
+}
+
 export interface SolutionsTable {
   id: string;
   organization_id: string;
@@ -160,6 +170,8 @@ export interface ParticipantsTable {
   created_at: string;
   updated_at: string;
   closed_at: string | null;
+  /** The organization's own name of the stage it last set (stage mapping); null: standard name only. */
+  org_stage?: string | null;
 }
 
 export interface TeamMembersTable {
@@ -230,6 +242,105 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+/** One unit of delivery: an event to one user by e-mail, or to one webhook subscription. */
+export interface DeliveriesTable {
+  id: string;
+  event_id: string;
+  event_seq: number;
+  channel: 'email' | 'webhook';
+  /** The organization the delivery goes to (its admins see its dead letters). */
+  organization_id: string;
+  /** The user (e-mail) or the subscription (webhook). */
+  target_id: string;
+  /** The e-mail address or the URL. */
+  recipient: string;
+  /** Notice kind (e-mail) or event type (webhook). */
+  kind: string;
+  /** E-mail: {subject, text, html}; webhook: the exact body that is signed. */
+  payload: string;
+  state: 'pending' | 'done' | 'dead';
+  attempts: number;
+  next_attempt_at: string;
+  give_up_at: string;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  last_error: string | null;
+  last_status: number | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+}
+
+export interface DeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempted_at: string;
+  ok: Flag;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  event_id: string;
+  kind: string;
+  participant_id: string | null;
+  data: string;
+  unread: Flag;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  email_enabled: Flag;
+  /** JSON array of notice kinds not sent by e-mail. */
+  email_off_kinds: string;
+  updated_at: string;
+}
+
+export interface RemindersTable {
+  participant_id: string;
+  days: number;
+  created_at: string;
+}
+
+/** `country` and `solution_id` are '*' for "any". */
+export interface RoutingRulesTable {
+  id: string;
+  organization_id: string;
+  country: string;
+  solution_id: string;
+  location_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StageNamesTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  name_key: string;
+  stage: string;
+  position: number;
+}
+
+export interface WebhooksTable {
+  id: string;
+  organization_id: string;
+  url: string;
+  /** JSON array of event types. */
+  events: string;
+  secret: string;
+  enabled: Flag;
+  disabled_reason: string | null;
+  created_by_user_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   locations: LocationsTable;
@@ -239,6 +350,7 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   companies: CompaniesTable;
+  company_search_keys: CompanySearchKeysTable;
   solutions: SolutionsTable;
   engagements: EngagementsTable;
   participants: ParticipantsTable;
@@ -248,4 +360,12 @@ export interface Database {
   favorites: FavoritesTable;
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
+  reminders: RemindersTable;
+  routing_rules: RoutingRulesTable;
+  stage_names: StageNamesTable;
+  webhooks: WebhooksTable;
 }

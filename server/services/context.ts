@@ -9,6 +9,12 @@ export interface ServiceContext {
   config: {
     vendorName: string;
     sessionTtlHours: number;
+    /** The address users reach the app at: links in e-mails (default http://localhost:3000). */
+    publicUrl?: string;
+    /** Hosts or IPs webhooks may reach whatever they resolve to, over plain HTTP too (WEBHOOK_ALLOWED_HOSTS). */
+    webhookAllowedHosts?: readonly string[];
+    /** How long a delivery is retried before it becomes a dead letter (default 3 days). */
+    deliveryGiveUpMs?: number;
   };
 }
 

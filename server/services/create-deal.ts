@@ -37,6 +37,7 @@ import {
 } from './deal-rules.ts';
 import { loadDeal, presentDeal } from './deal-view.ts';
 import { findDuplicates, resolveCustomer } from './duplicates.ts';
+import { routedLocation } from './routing.ts';
 
 export interface CreateResult {
   deal: DealOut;
@@ -175,7 +176,9 @@ async function createInTransaction(
   }
 
   const customer = await resolveCustomer(trx, body.customer);
-  const invitees = await checkInvitations(trx, actor, body.invitations, vendor.id, today);
+  const invitees = await checkInvitations(trx, actor, body.invitations, vendor.id, today, new Set(), {
+    customerCountry: customer.customer_country,
+  });
 
   // Duplicate check (SPEC §15), last before writing: against the creator's visible open deals.
   if (!body.confirmNotDuplicate) {
@@ -402,8 +405,9 @@ export interface CheckedInvitee {
 
 /**
  * Checks each invitation (a co-sell-ready partner other than the inviter, once, with its own solutions)
- * and picks the location the invitee's record lands on: the location that owns the first solution asked
- * of it, else its first location. (Routing rules refine this later.)
+ * and picks the location the invitee's record lands on: for a deal the vendor sends, the partner's routing
+ * rules first (customer country × solution, most specific first); else the location that owns the first
+ * solution asked of it, else its first location.
  */
 export async function checkInvitations(
   db: Executor,
@@ -412,6 +416,7 @@ export async function checkInvitations(
   vendorId: string,
   today: string,
   alreadyParticipating: ReadonlySet<string> = new Set(),
+  routing?: { customerCountry: string },
 ): Promise<CheckedInvitee[]> {
   const seen = new Set<string>();
   const result: CheckedInvitee[] = [];
@@ -439,7 +444,11 @@ export async function checkInvitations(
     });
     const partnerLocations = await locationsOf(db, partner.id);
     const owning = solutions.rows.find((s) => s.location_id !== null)?.location_id;
-    const locationId = owning ?? partnerLocations[0]?.id;
+    const routed =
+      routing && actor.organizationKind === 'vendor'
+        ? await routedLocation(db, partner.id, routing.customerCountry, input.solutionIds)
+        : null;
+    const locationId = routed ?? owning ?? partnerLocations[0]?.id;
     if (!locationId) throw invalid(`${path}.partnerId`, 'This partner has no location to receive deals.');
     result.push({ input, organizationId: partner.id, locationId, valueMinor });
   }

@@ -23,6 +23,7 @@ import { getLocation, organizationsByIds } from '../db/repositories/organization
 import { notFound } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
 import { expireDue } from './expiry.ts';
+import { organizationStageName, stageNamesOf } from './stage-names.ts';
 
 export interface LoadedDeal {
   record: ParticipantRow;
@@ -108,6 +109,7 @@ export async function presentDeal(db: Executor, actor: Actor, loaded: LoadedDeal
   const solutions = await solutionsOf(db, record.id);
   const location = await getLocation(db, record.location_id);
   const favorites = await favoriteIds(db, actor.userId, [record.id]);
+  const stageNames = await stageNamesOf(db, record.organization_id);
   const orgIds = [record.organization_id, record.invited_by_org_id].filter((x): x is string => x !== null);
   const orgs = new Map((await organizationsByIds(db, orgIds)).map((o) => [o.id, o]));
   const teamOf = (participantId: string) =>
@@ -128,6 +130,7 @@ export async function presentDeal(db: Executor, actor: Actor, loaded: LoadedDeal
     type: facts.type,
     status: facts.status,
     salesStage: record.sales_stage,
+    organizationStage: organizationStageName(stageNames, record.sales_stage, record.org_stage ?? null),
     name: record.name,
     location: {
       id: record.location_id,

@@ -13,6 +13,7 @@ import { newId } from '../ids.ts';
 import type { ServiceContext } from './context.ts';
 import { checkCloseDate, checkNoDuplicateMembers, searchTextOf, teamRows, toMinor } from './deal-rules.ts';
 import { type MutationScope, mutateDeal } from './mutate-deal.ts';
+import { resolveStage } from './stage-names.ts';
 
 type Expected = number;
 
@@ -123,7 +124,10 @@ export function setStage(ctx: ServiceContext, actor: Actor, id: string, version:
   return mutateDeal(ctx, actor, id, version, 'setStage', async (scope) => {
     const { record } = scope.deal;
     const from = record.sales_stage as SalesStage;
-    const check = checkStageMove(scope.deal.facts.type, from, stage as SalesStage);
+    // The organization's own stage names (stage mapping) are accepted as well as the standard ones.
+    const resolved = await resolveStage(scope.trx, record.organization_id, stage);
+    const to = resolved.stage;
+    const check = checkStageMove(scope.deal.facts.type, from, to as SalesStage);
     if (!check.ok) {
       throw new DomainError(
         'invalid-input',
@@ -133,9 +137,9 @@ export function setStage(ctx: ServiceContext, actor: Actor, id: string, version:
         'stage',
       );
     }
-    if (from === stage) return;
-    await scope.update({ sales_stage: stage });
-    scope.event('deal.updated', { changes: { salesStage: { from, to: stage } } });
+    if (from === to && (record.org_stage ?? null) === resolved.orgStage) return;
+    await scope.update({ sales_stage: to, org_stage: resolved.orgStage });
+    scope.event('deal.updated', { changes: { salesStage: { from, to } } });
   });
 }
 

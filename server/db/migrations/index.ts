@@ -1,6 +1,8 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import { customerKey, websiteDomain } from '../../../core/customer-keys.ts';
 import type { Dialect } from '../dialect.ts';
+import { companySearch } from './0003-company-search.ts';
+import { notices } from './0004-notices.ts';
 
 /**
  * Migrations in code (portable across both engines). Each is written once; the few spots
@@ -10,6 +12,8 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_foundation': { up: (db) => foundation(db, dialect) },
     '0002_customer_keys': { up: (db) => customerKeys(db) },
+    '0003_company_search': { up: (db) => companySearch(db, dialect) },
+    '0004_notices': { up: (db) => notices(db, dialect) },
   };
 }
 

@@ -37,7 +37,10 @@ export async function insertEvents(db: Executor, events: readonly NewEvent[]): P
     .execute();
 }
 
-/** Timeline entries of an engagement that one organization may see: shared ones and its own. */
+/**
+ * Timeline entries of an engagement that one organization may see: shared ones and its own. Reminders are
+ * notices, not changes: they stay out of the timeline.
+ */
 export async function activityOf(db: Executor, engagementId: string, organizationId: string) {
   return db
     .selectFrom('events as ev')
@@ -56,6 +59,7 @@ export async function activityOf(db: Executor, engagementId: string, organizatio
       'subject_org.name as subject_org_name',
     ])
     .where('ev.engagement_id', '=', engagementId)
+    .where('ev.type', '!=', 'deal.reminder')
     .where((eb) =>
       eb.or([eb('ev.visibility', '=', 'engagement'), eb('ev.organization_id', '=', organizationId)]),
     )
