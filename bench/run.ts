@@ -3,12 +3,13 @@
  * with a minimal Fastify hello-world measured in the same run as the yardstick.
  * Writes bench/results/<date>.json and docs/PERFORMANCE.md (machine and date included).
  *
+ * Sections: `npm run bench` runs all; `npm run bench -- http directory` picks (directory: bench/directory.ts,
+ * dispatcher: bench/dispatcher.ts).
  * Options (environment): BENCH_DEALS (default 3000), BENCH_SECONDS per scenario (default 5),
  * BENCH_CONNECTIONS (default 32), BENCH_DATABASE_URL (a postgres:// URL to also run on PostgreSQL; the
  * database must be empty — it is migrated and seeded).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -19,6 +20,9 @@ import { findUserByEmail } from '../server/db/repositories/users.ts';
 import { issueApiToken } from '../server/services/auth.ts';
 import type { ServiceContext } from '../server/services/context.ts';
 import { seedDemo } from '../server/services/seed-demo.ts';
+import { directoryBench, directoryMarkdown, writeDirectoryResults } from './directory.ts';
+import { dispatcherBench, dispatcherMarkdown } from './dispatcher.ts';
+import { machineDescription, writeSection } from './report.ts';
 
 const DEALS = Number(process.env.BENCH_DEALS ?? 3000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -136,10 +140,35 @@ async function runEngine(engine: 'sqlite' | 'postgres', url: string, hello: numb
   return rows;
 }
 
+/** The sections `npm run bench -- <name…>` may pick; without names, all run. */
+const SECTIONS = ['http', 'directory', 'dispatcher'] as const;
+
 async function main() {
+  const picked = process.argv.slice(2);
+  for (const name of picked) {
+    if (!(SECTIONS as readonly string[]).includes(name))
+      throw new Error(`unknown section ${name}; one of ${SECTIONS.join(', ')}`);
+  }
+  const runs = (name: (typeof SECTIONS)[number]) => picked.length === 0 || picked.includes(name);
   const dataDir = join('bench', '.data');
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
+  if (runs('http')) await httpBench(dataDir);
+  if (runs('directory')) {
+    const date = new Date().toISOString();
+    const result = await directoryBench(dataDir);
+    writeDirectoryResults(date, machineDescription(), result);
+    writeSection('directory', 'Customer directory: import and suggestions', directoryMarkdown(result), date);
+  }
+  if (runs('dispatcher')) {
+    const rows = await dispatcherBench(dataDir);
+    writeSection('dispatcher', 'Dispatcher: notices to a local SMTP sink', dispatcherMarkdown(rows));
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  process.stdout.write('wrote docs/PERFORMANCE.md and bench/results/\n');
+}
+
+async function httpBench(dataDir: string) {
   const hello = await helloWorld();
   process.stdout.write(`hello-world: ${hello} req/s\n`);
   const rows = await runEngine('sqlite', `sqlite:${join(dataDir, 'bench.db')}`, hello);
@@ -147,7 +176,7 @@ async function main() {
     rows.push(...(await runEngine('postgres', process.env.BENCH_DATABASE_URL, hello)));
 
   const date = new Date().toISOString();
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const machine = machineDescription();
   mkdirSync(join('bench', 'results'), { recursive: true });
   writeFileSync(
     join('bench', 'results', `${date.slice(0, 10)}.json`),
@@ -159,17 +188,12 @@ async function main() {
         `| ${r.engine} | ${r.scenario} | ${r.requestsPerSecond} | ${r.p50} | ${r.p99} | ${r.ratioToHello ?? '–'} | ${r.errors + r.non2xx} |`,
     )
     .join('\n');
-  writeFileSync(
-    join('docs', 'PERFORMANCE.md'),
-    `# Performance
-
-Measured by \`npm run bench\` (bench/run.ts): autocannon, ${CONNECTIONS} connections, ${SECONDS} s per scenario,
-against the real server on the demo ecosystem with ${DEALS} generated deals, signed in as the referrals
-admin of the largest demo partner. The yardstick is a minimal Fastify hello-world measured in the same
-run on the same machine: **${hello} req/s**.
-
-- Date: ${date}
-- Machine: ${machine}
+  writeSection(
+    'http',
+    'HTTP API',
+    `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per scenario, against the real server on the demo
+ecosystem with ${DEALS} generated deals, signed in as the referrals admin of the largest demo partner. The
+yardstick is a minimal Fastify hello-world measured in the same run on the same machine: **${hello} req/s**.
 
 | engine | scenario | req/s | p50 ms | p99 ms | ratio to hello-world | errors |
 |---|---|---|---|---|---|---|
@@ -177,11 +201,9 @@ ${table}
 
 This is the foundation's baseline, not the scale target: the tier-M dataset (a million participant
 records), the mixed read/write workload and the durability and sweep rates are measured by the
-benchmark suite that builds on this one.
-`,
+benchmark suite that builds on this one.`,
+    date,
   );
-  process.stdout.write('wrote docs/PERFORMANCE.md and bench/results/\n');
-  rmSync(dataDir, { recursive: true, force: true });
 }
 
 main().catch((error: unknown) => {

@@ -72,33 +72,41 @@ describe.each(DIALECTS)('directory look-ups through HTTP on %s', (dialect) => {
   };
 
   describe('GET /companies', () => {
-    it('suggests by name prefix, ignoring accents and case', async () => {
+    it('suggests by name prefix, ignoring accents and case (ranking: test/company-suggestions.test.ts)', async () => {
       const goteborgs = [
         'Göteborgs Energi AB / Göteborg',
         'Göteborgs Hamn AB / Göteborg',
         'Göteborgs Hamn AB / Malmö',
       ];
-      const all = ['Goteborg Trading GmbH / Berlin', ...goteborgs];
-      expect((await companies('q=gote')).sort()).toEqual(all.sort());
-      expect((await companies(`q=${encodeURIComponent('GÖTE')}`)).sort()).toEqual(all.sort());
-      expect((await companies(`q=${encodeURIComponent('göteborgs')}`)).sort()).toEqual(goteborgs.sort());
+      // Name prefixes first ("goteborg " sorts before "goteborgs"), then one typo away ("got…").
+      const all = ['Goteborg Trading GmbH / Berlin', ...goteborgs, 'Gotland Data AB / Visby'];
+      expect(await companies('q=gote')).toEqual(all);
+      expect(await companies(`q=${encodeURIComponent('GÖTE')}`)).toEqual(all);
+      // "goteborgs" with its last letter taken as a typo also finds "Goteborg Trading", after the real matches.
+      expect(await companies(`q=${encodeURIComponent('göteborgs')}`)).toEqual([
+        ...goteborgs,
+        'Goteborg Trading GmbH / Berlin',
+      ]);
       // Decomposed input (o + combining diaeresis) is the same as the composed letter.
-      expect((await companies(`q=${encodeURIComponent('Go\u0308teborgs h')}`)).sort()).toEqual(
-        goteborgs.slice(1).sort(),
-      );
+      // (and "goteborgs e…" is one letter from "goteborgs h")
+      expect(await companies(`q=${encodeURIComponent('Go\u0308teborgs h')}`)).toEqual([
+        ...goteborgs.slice(1),
+        goteborgs[0],
+      ]);
       expect(await companies(`q=${encodeURIComponent('ångström')}`)).toEqual([
         'Ångström Laboratoriet / Uppsala',
       ]);
       expect(await companies('q=ANGSTROM')).toEqual(['Ångström Laboratoriet / Uppsala']);
       // Full-width letters fold to ASCII.
       expect(await companies('q=abb')).toEqual(['ＡＢＢ Robotics / Västerås']);
-      // A prefix, not a substring.
-      expect(await companies('q=energi')).toEqual([]);
+      // The start of a later word, not any substring.
+      expect(await companies('q=energi')).toEqual(['Göteborgs Energi AB / Göteborg']);
       expect(await companies('q=teborg')).toEqual([]);
+      expect(await companies('q=ergi')).toEqual([]);
+      // …but one letter missing is a typo: "nergi" finds the word "energi".
+      expect(await companies('q=nergi')).toEqual(['Göteborgs Energi AB / Göteborg']);
       // Leading and repeated spaces do not matter.
-      expect((await companies(`q=${encodeURIComponent('  göteborgs   hamn ')}`)).sort()).toEqual(
-        goteborgs.slice(1).sort(),
-      );
+      expect(await companies(`q=${encodeURIComponent('  göteborgs   hamn ')}`)).toEqual(goteborgs.slice(1));
     });
 
     it('shows address and D-U-N-S so the user can pick the exact entity', async () => {
@@ -124,13 +132,12 @@ describe.each(DIALECTS)('directory look-ups through HTTP on %s', (dialect) => {
     });
 
     it('filters by country and by city (city accent- and case-insensitive)', async () => {
-      expect((await companies('q=gote&country=SE')).sort()).toEqual(
-        [
-          'Göteborgs Energi AB / Göteborg',
-          'Göteborgs Hamn AB / Göteborg',
-          'Göteborgs Hamn AB / Malmö',
-        ].sort(),
-      );
+      expect(await companies('q=gote&country=SE')).toEqual([
+        'Göteborgs Energi AB / Göteborg',
+        'Göteborgs Hamn AB / Göteborg',
+        'Göteborgs Hamn AB / Malmö',
+        'Gotland Data AB / Visby', // one typo away
+      ]);
       expect(await companies('q=gote&country=DE')).toEqual(['Goteborg Trading GmbH / Berlin']);
       expect(await companies('q=gote&country=NO')).toEqual([]);
       expect(await companies(`q=gote&country=SE&city=${encodeURIComponent('MALMÖ')}`)).toEqual([

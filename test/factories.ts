@@ -144,7 +144,7 @@ export async function makeSolution(
 
 export async function makeCompany(
   ctx: ServiceContext,
-  options: { name: string; city: string; country: string; duns?: string },
+  options: { name: string; city: string; country: string; duns?: string; size?: string | null },
 ): Promise<string> {
   const id = newId();
   await insertCompanies(ctx.db, [
@@ -160,7 +160,7 @@ export async function makeCompany(
       postal_code: '11122',
       country: options.country,
       website: null,
-      size: '250-999',
+      size: options.size === undefined ? '250-999' : options.size,
       industry: 'Manufacturing',
     },
   ]);

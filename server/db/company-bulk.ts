@@ -10,6 +10,7 @@
 
 import type SqliteDatabase from 'better-sqlite3';
 import type { Insertable } from 'kysely';
+import { companySearchKeys } from '../../core/company-search.ts';
 import { type Db, type Dialect, sqliteHandleOf } from './database.ts';
 import { upsertCompaniesByDuns } from './repositories/catalog.ts';
 import type { CompaniesTable } from './schema.ts';
@@ -57,6 +58,10 @@ export type CompanyTuple = [
 /** Positions in a CompanyTuple. */
 export const TUPLE_ID = 0;
 export const TUPLE_DUNS = 3;
+const TUPLE_NAME_SEARCH = 2;
+const TUPLE_CITY_SEARCH = 6;
+const TUPLE_COUNTRY = 9;
+const TUPLE_SIZE = 12;
 
 function tupleToRow(tuple: CompanyTuple): Insertable<CompaniesTable> {
   const row: Record<string, string | null> = {};
@@ -79,6 +84,18 @@ function sqliteWriter(sqlite: SqliteDatabase.Database): SqliteWriter {
     const upsert = sqlite.prepare(UPSERT_SQL);
     const upsertReturning = sqlite.prepare(`${UPSERT_SQL} returning id`).pluck();
     const lastRowid = sqlite.prepare('select last_insert_rowid()').pluck();
+    const idOfDuns = sqlite.prepare('select id from companies where duns = ?').pluck();
+    const deleteKeys = sqlite.prepare('delete from company_search_keys where company_id = ?');
+    const insertKey = sqlite.prepare(
+      'insert into company_search_keys (company_id, key, text, country, city_search) values (?, ?, ?, ?, ?)',
+    );
+    // The entry's search keys (repositories/company-search.ts), in the same transaction as the entry.
+    const writeKeys = (id: string, row: CompanyTuple, replace: boolean) => {
+      if (replace) deleteKeys.run(id);
+      for (const k of companySearchKeys(row[TUPLE_NAME_SEARCH], row[TUPLE_SIZE])) {
+        insertKey.run(id, k.key, k.text, row[TUPLE_COUNTRY], row[TUPLE_CITY_SEARCH]);
+      }
+    };
     const run = sqlite.transaction((rows: readonly CompanyTuple[]) => {
       let inserted = 0;
       // Which rows were inserted: an update keeps the existing entity's id, and leaves the connection's last
@@ -87,17 +104,25 @@ function sqliteWriter(sqlite: SqliteDatabase.Database): SqliteWriter {
       // about a fifth of the upsert; the cheaper check covers the rest).
       let last: number | bigint | null = null;
       for (const row of rows) {
+        let fresh = false;
         if (last === null) {
           if (upsertReturning.get(row) === row[TUPLE_ID]) {
-            inserted++;
+            fresh = true;
             last = lastRowid.get() as number | bigint;
           }
         } else {
           const { lastInsertRowid } = upsert.run(row);
           if (lastInsertRowid !== last) {
-            inserted++;
+            fresh = true;
             last = lastInsertRowid;
           }
+        }
+        if (fresh) {
+          inserted++;
+          writeKeys(row[TUPLE_ID], row, false);
+        } else {
+          // Updated: the entry kept its own id (only a row with a D-U-N-S can update one).
+          writeKeys(idOfDuns.get(row[TUPLE_DUNS]) as string, row, true);
         }
       }
       return { inserted, updated: rows.length - inserted };
@@ -151,8 +176,8 @@ export function tuneForBulkImport(db: Db, dialect: Dialect): void {
 const PENDING_TABLE = 'cosell_deferred_indexes';
 
 /**
- * A large load (SQLite): drops the companies table's secondary indexes (those made by CREATE INDEX; the primary
- * key and the unique D-U-N-S stay, the upsert needs it) so that the load does not maintain them row by row;
+ * A large load (SQLite): drops the secondary indexes of the companies and company_search_keys tables (those
+ * made by CREATE INDEX; the primary keys and the unique D-U-N-S stay, the upsert needs it) so that the load does not maintain them row by row;
  * restoreDeferredIndexes builds each once at the end, which is several times cheaper. The definitions are saved
  * in `cosell_deferred_indexes` in the same transaction as the drops, so an interrupted load loses nothing: the
  * next import (or restoreDeferredIndexes) builds them. `onlyIfEmpty`: only when the table holds no rows (an
@@ -168,7 +193,9 @@ export async function deferIndexes(db: Db, dialect: Dialect, onlyIfEmpty: boolea
         if (onlyIfEmpty && sqlite.prepare('select 1 from companies limit 1').get() !== undefined) return [];
         const indexes = sqlite
           .prepare(
-            `select l.name, m.sql from pragma_index_list('companies') l
+            `select l.name, m.sql
+             from (select * from pragma_index_list('companies')
+                   union all select * from pragma_index_list('company_search_keys')) l
              join sqlite_master m on m.type = 'index' and m.name = l.name
              where l.origin = 'c' and l."unique" = 0 and m.sql is not null`,
           )

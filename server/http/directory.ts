@@ -17,14 +17,24 @@ export function directoryRoutes(ctx: ServiceContext) {
       {
         schema: {
           tags: ['directory'],
-          summary: 'Customer directory suggestions (prefix of the name, accent- and case-insensitive)',
+          summary: 'Customer directory suggestions as the user types',
+          description:
+            'The `limit` best matches of `q` (accent- and case-insensitive): companies whose name starts with it, ' +
+            'then those with a later word that starts with it (any character in CJK names), then those one typo ' +
+            'away (a letter missing, extra, wrong or swapped; 4+ letters). Within each: exact name, then whole ' +
+            'words, then inside a word; then the larger company first. Fewer than 2 characters (1 CJK) returns ' +
+            'nothing. See docs/DIRECTORY.md.',
           querystring: z.strictObject({
-            q: z.string().max(LIMITS.query).default(''),
+            q: z.string().max(LIMITS.query).default('').describe('What the user has typed so far.'),
             country: z
               .string()
               .regex(/^[A-Z]{2}$/, 'expected an ISO 3166 two-letter country code')
               .optional(),
-            city: z.string().max(LIMITS.shortText).optional(),
+            city: z
+              .string()
+              .max(LIMITS.shortText)
+              .optional()
+              .describe('Only companies in this city (compared whole, accent- and case-insensitive).'),
             limit: z.coerce.number().int().min(1).max(50).default(10),
           }),
           response: {

@@ -1,46 +1,213 @@
 /**
  * Look-ups for the deal form: customer directory suggestions, attachable solutions, partners to invite.
- * (Simple prefix search; the scalable, typo-tolerant directory search is its own piece of work.)
  */
+import {
+  compareHits,
+  EXACT,
+  type Exactness,
+  exactnessOf,
+  NAME_START,
+  PARTIAL,
+  prefixUpperBound,
+  rankHits,
+  type SearchHit,
+  SIZE_BANDS_LARGEST_FIRST,
+  type SizeBand,
+  searchKey,
+  searchQuery,
+  typoPrefixes,
+  WHOLE_WORDS,
+  WORD_START,
+} from '../../core/company-search.ts';
 import { escapeLike, normalizeForSearch } from '../../core/text.ts';
 import type { Actor } from '../access/actor.ts';
-import { type SolutionGroup, searchCompanies, searchSolutions } from '../db/repositories/catalog.ts';
+import { companiesByIds, type SolutionGroup, searchSolutions } from '../db/repositories/catalog.ts';
+import {
+  firstKeysInRanges,
+  type KeyHit,
+  keysWithTextInRanges,
+  type PlaceFilter,
+} from '../db/repositories/company-search.ts';
 import { getOrganization, getVendor, searchPartners } from '../db/repositories/organizations.ts';
 import type { ServiceContext } from './context.ts';
 
-const isCjk = (text: string) =>
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(text);
+/** Typo-tolerant candidates read at most (unordered; ranked in memory). */
+const TYPO_CANDIDATES = 2000;
 
+/** One ordered probe: the keys of one tier and size band that start with `prefix`. */
+interface Group {
+  tier: 0 | 1 | 2;
+  keyTier: typeof NAME_START | typeof WORD_START;
+  band: SizeBand;
+  prefix: string;
+}
+
+const bandOf = (key: string) => Number(key[1]) as SizeBand;
+
+/**
+ * The best `limit` hits whose key starts with one of the groups' prefixes. Each group is read in key order,
+ * which within one tier and band is the ranking order (exact, then whole words, then partial — a space sorts
+ * before every letter — then text), so a group's rows can rank no better than its first `limit` ones. A group
+ * whose read was cut is read again, further, while its last row still ranks inside the best `limit`.
+ */
+async function bestInGroups(
+  ctx: ServiceContext,
+  groups: readonly Group[],
+  place: PlaceFilter,
+  limit: number,
+  hitOf: (group: Group, row: KeyHit) => SearchHit,
+): Promise<SearchHit[]> {
+  const fetched: SearchHit[][] = groups.map(() => []);
+  let pending = groups.map((_, index) => ({ index, limit }));
+  for (;;) {
+    const rows = await firstKeysInRanges(
+      ctx.db,
+      pending.map(({ index, limit: n }) => {
+        const prefix = searchKey(
+          (groups[index] as Group).keyTier,
+          (groups[index] as Group).band,
+          (groups[index] as Group).prefix,
+        );
+        return { range: { from: prefix, to: prefixUpperBound(prefix) }, limit: n };
+      }),
+      place,
+    );
+    const byBranch = new Map<number, SearchHit[]>();
+    for (const row of rows) {
+      const { index } = pending[row.branch] as { index: number };
+      const list = byBranch.get(index) ?? [];
+      list.push(hitOf(groups[index] as Group, row));
+      byBranch.set(index, list);
+    }
+    const cut: { index: number; limit: number }[] = [];
+    for (const { index, limit: n } of pending) {
+      const list = byBranch.get(index) ?? [];
+      fetched[index] = list;
+      if (list.length === n) cut.push({ index, limit: n * 4 });
+    }
+    const best = rankHits(fetched.flat(), limit);
+    const last = best.length === limit ? best[limit - 1] : undefined;
+    // A cut group can still matter only if its last row read ranks before the current last of the best.
+    pending = cut.filter(({ index }) => {
+      const tail = (fetched[index] as SearchHit[]).at(-1) as SearchHit;
+      return !last || compareHits(tail, last) < 0;
+    });
+    if (pending.length === 0) return best;
+  }
+}
+
+/**
+ * Customer directory suggestions (SPEC §3, docs/DIRECTORY.md): the `limit` best matches of the name, ranked
+ * by core/company-search.ts: prefix of the name, then prefix of a later word, then one typo away; within each,
+ * exact before whole words before partial, then the larger company first.
+ */
 export async function suggestCompanies(
   ctx: ServiceContext,
   query: { q: string; country?: string | undefined; city?: string | undefined; limit: number },
 ) {
-  const normalized = normalizeForSearch(query.q);
-  // Fewer than 2 characters (1 for CJK) says too little to suggest anything.
-  if (normalized.length < (isCjk(normalized) ? 1 : 2)) return { items: [] };
-  const rows = await searchCompanies(ctx.db, {
-    escapedPrefix: escapeLike(normalized),
-    ...(query.country ? { country: query.country } : {}),
-    ...(query.city ? { citySearch: normalizeForSearch(query.city) } : {}),
-    limit: query.limit,
-  });
-  return {
-    items: rows.map((c) => ({
-      id: c.id,
-      name: c.name,
-      duns: c.duns,
-      address: {
-        addressLine1: c.address_line1,
-        city: c.city,
-        region: c.region,
-        postalCode: c.postal_code,
-        country: c.country,
-      },
-      website: c.website,
-      size: c.size,
-      industry: c.industry,
-    })),
+  const q = searchQuery(query.q);
+  // Fewer than 2 characters (1 in CJK) says too little to suggest anything.
+  if (!q) return { items: [] };
+  const place: PlaceFilter = {
+    country: query.country,
+    citySearch: query.city ? normalizeForSearch(query.city) : undefined,
   };
+  const limit = query.limit;
+  const groups: Group[] = [];
+  for (const [tier, keyTier] of [
+    [0, NAME_START],
+    [1, WORD_START],
+  ] as const) {
+    for (const band of SIZE_BANDS_LARGEST_FIRST) groups.push({ tier, keyTier, band, prefix: q });
+  }
+  let hits = await bestInGroups(ctx, groups, place, limit, (group, row) => ({
+    companyId: row.company_id,
+    tier: group.tier,
+    exactness: exactnessOf(row.text, q),
+    band: bandOf(row.key),
+    text: row.text,
+  }));
+  if (hits.length < limit) hits = rankHits([...hits, ...(await typoHits(ctx, q, place, limit))], limit);
+
+  const companies = new Map(
+    (
+      await companiesByIds(
+        ctx.db,
+        hits.map((h) => h.companyId),
+      )
+    ).map((c) => [c.id, c]),
+  );
+  return {
+    items: hits.flatMap((hit) => {
+      const c = companies.get(hit.companyId);
+      if (!c) return [];
+      return [
+        {
+          id: c.id,
+          name: c.name,
+          duns: c.duns,
+          address: {
+            addressLine1: c.address_line1,
+            city: c.city,
+            region: c.region,
+            postalCode: c.postal_code,
+            country: c.country,
+          },
+          website: c.website,
+          size: c.size,
+          industry: c.industry,
+        },
+      ];
+    }),
+  };
+}
+
+/**
+ * Typo-tolerant matches: keys that start with a string one edit from the query. The three-character variants
+ * (the query had four) are broad, so they are read in ranking order like the exact tiers; the longer ones
+ * are narrow and read together, unordered, at most TYPO_CANDIDATES keys, then ranked.
+ */
+async function typoHits(
+  ctx: ServiceContext,
+  q: string,
+  place: PlaceFilter,
+  limit: number,
+): Promise<SearchHit[]> {
+  const variants = typoPrefixes(q);
+  if (variants.length === 0) return [];
+  const known = new Set(variants);
+  const exactness = (text: string): Exactness => {
+    if (known.has(text)) return EXACT;
+    for (let i = text.indexOf(' '); i > 0; i = text.indexOf(' ', i + 1))
+      if (known.has(text.slice(0, i))) return WHOLE_WORDS;
+    return PARTIAL;
+  };
+  const hit = (row: { company_id: string; key: string; text: string }): SearchHit => ({
+    companyId: row.company_id,
+    tier: 2,
+    exactness: exactness(row.text),
+    band: bandOf(row.key),
+    text: row.text,
+  });
+  const short = variants.filter((v) => v.length <= 3);
+  const long = variants.filter((v) => v.length > 3);
+  const groups: Group[] = [];
+  for (const prefix of short) {
+    for (const keyTier of [NAME_START, WORD_START] as const) {
+      for (const band of SIZE_BANDS_LARGEST_FIRST) groups.push({ tier: 2, keyTier, band, prefix });
+    }
+  }
+  const [ordered, narrow] = await Promise.all([
+    bestInGroups(ctx, groups, place, limit, (_group, row) => hit(row)),
+    keysWithTextInRanges(
+      ctx.db,
+      ctx.dialect,
+      long.map((v) => ({ from: v, to: prefixUpperBound(v) })),
+      place,
+      TYPO_CANDIDATES,
+    ),
+  ]);
+  return rankHits([...ordered, ...narrow.map(hit)], limit);
 }
 
 export async function listSolutions(

@@ -2,16 +2,29 @@ import type { Insertable } from 'kysely';
 import type { Executor } from '../database.ts';
 import { likeEscaped } from '../like.ts';
 import type { CompaniesTable, SolutionsTable } from '../schema.ts';
+import { writeSearchKeys } from './company-search.ts';
 
+/** New directory entries and their search keys (call it in a transaction). */
 export async function insertCompanies(db: Executor, rows: Insertable<CompaniesTable>[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('companies').values(rows).execute();
+  if (rows.length === 0) return;
+  await db.insertInto('companies').values(rows).execute();
+  await writeSearchKeys(db, rows.map(searchable), false);
 }
+
+const searchable = (row: Insertable<CompaniesTable>) => ({
+  id: row.id,
+  name_search: row.name_search,
+  size: row.size ?? null,
+  country: row.country,
+  city_search: row.city_search,
+});
 
 /**
  * Bulk import: inserts each row, or updates the entity that already has its D-U-N-S (keeping that entity's id);
  * rows without a D-U-N-S are always inserted. One statement for the whole batch, the same on both engines.
  * The rows must not repeat a D-U-N-S (PostgreSQL refuses to update one row twice in a statement).
  * Counts come from the returned ids: an updated row returns the existing id, not the new one it was given.
+ * The search keys of every written entry are (re)written too: call it in a transaction.
  */
 export async function upsertCompaniesByDuns(
   db: Executor,
@@ -37,12 +50,20 @@ export async function upsertCompaniesByDuns(
         industry: eb.ref('excluded.industry'),
       })),
     )
-    .returning('id')
+    .returning(['id', 'duns'])
     .execute();
-  const fresh = new Set(rows.map((r) => r.id));
-  let inserted = 0;
-  for (const row of returned) if (fresh.has(row.id)) inserted++;
-  return { inserted, updated: returned.length - inserted };
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const byDuns = new Map(rows.map((r) => [r.duns, r]));
+  const written = returned.map((r) => {
+    const fresh = byId.has(r.id);
+    const row = (fresh ? byId.get(r.id) : byDuns.get(r.duns)) as Insertable<CompaniesTable>;
+    return { ...searchable(row), id: r.id, fresh };
+  });
+  const inserted = written.filter((w) => w.fresh);
+  const updated = written.filter((w) => !w.fresh);
+  await writeSearchKeys(db, inserted, false);
+  await writeSearchKeys(db, updated, true);
+  return { inserted: inserted.length, updated: updated.length };
 }
 
 /** Which of these D-U-N-S numbers the directory already holds. */
@@ -56,18 +77,10 @@ export async function getCompany(db: Executor, id: string) {
   return db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Prefix search on the normalized name, optionally within a country and city. */
-export async function searchCompanies(
-  db: Executor,
-  options: { escapedPrefix: string; country?: string; citySearch?: string; limit: number },
-) {
-  let query = db
-    .selectFrom('companies')
-    .selectAll()
-    .where((eb) => likeEscaped(eb.ref('name_search'), `${options.escapedPrefix}%`));
-  if (options.country) query = query.where('country', '=', options.country);
-  if (options.citySearch) query = query.where('city_search', '=', options.citySearch);
-  return query.orderBy('name_search').orderBy('id').limit(options.limit).execute();
+/** Directory entries by id (in no particular order). */
+export async function companiesByIds(db: Executor, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('companies').selectAll().where('id', 'in', ids).execute();
 }
 
 export async function insertSolutions(db: Executor, rows: Insertable<SolutionsTable>[]): Promise<void> {

@@ -1,0 +1,156 @@
+/**
+ * The customer directory's suggestion contract (issue: directory at scale; docs/DIRECTORY.md), the same on both
+ * engines: name-prefix matches, then later-word-prefix matches, then typo matches; within each, exact before
+ * whole words before partial, then the larger company first; accents, case, CJK and Cyrillic.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCompany, standardWorld, type World } from './factories.ts';
+import { createTestEnv, DIALECTS, type TestEnv } from './harness.ts';
+
+describe.each(DIALECTS)('company suggestions ranking on %s', (dialect) => {
+  let env: TestEnv;
+  let world: World;
+
+  beforeAll(async () => {
+    env = await createTestEnv(dialect);
+    world = await standardWorld(env);
+    const add = (name: string, size: string | null, city = 'Göteborg', country = 'SE') =>
+      makeCompany(env.ctx, { name, city, country, size });
+    // One name, many sizes; whole words and partial words; a later word; a typo.
+    await add('Volvofinans Bank AB', null);
+    await add('Volvokoncernen AB', '1000+');
+    await add('Volvo Lastvagnar AB', '250-999');
+    await add('Volvo', '1-49');
+    await add('Volvo Cars AB', '1000+');
+    await add('AB Volvo Penta', '1000+');
+    await add('Bilia Volvo Service', '50-249');
+    await add('Volov Trading', '1000+');
+    await add('Ericsson AB', '1000+', 'Stockholm');
+    await add('Eriksson Bygg AB', '1-49', 'Stockholm');
+    // Branches of one name in one city, and the same name elsewhere.
+    await add('Nordic Data AB', '1-49', 'Stockholm');
+    await add('Nordic Data AB', '1000+', 'Stockholm');
+    await add('Nordic Data AB', '250-999', 'Stockholm');
+    await add('Nordic Data AB', '50-249', 'Malmö');
+    await add('Siemens AG', '1000+', 'München', 'DE');
+    await add('台灣積體電路', '1000+', '新竹', 'TW');
+    await add('台達電子', '250-999', 'Taipei', 'TW');
+    await add('中華台灣電信', '1000+', 'Taipei', 'TW');
+    await add('Яндекс', '1000+', 'Москва', 'RU');
+    await add('ООО Ямал СПГ', '250-999', 'Москва', 'RU');
+    // Twelve companies whose name repeats one word: each is found twice (name start and later word).
+    for (let i = 0; i < 12; i++) await add('Delta Delta', '1-49', 'Lund');
+    await add('Delta Force', '1000+', 'Lund');
+  });
+  afterAll(async () => env.close());
+
+  const suggest = async (query: string) => {
+    const res = await env.call('GET', `/api/v1/companies?${query}`, world.users.radmin.auth);
+    expect(res.statusCode, res.body).toBe(200);
+    const items = (
+      res.json() as { items: { name: string; size: string | null; address: { city: string } }[] }
+    ).items;
+    return items.map((c) => `${c.name} (${c.size ?? '?'})`);
+  };
+
+  it('ranks name prefix > later word > typo; exact > whole words > partial; then larger first', async () => {
+    expect(await suggest('q=volvo&country=SE')).toEqual([
+      'Volvo (1-49)', // the exact name wins over larger companies
+      'Volvo Cars AB (1000+)', // whole word, largest first
+      'Volvo Cars AB (250-999)', // (the standard world's)
+      'Volvo Lastvagnar AB (250-999)',
+      'Volvokoncernen AB (1000+)', // inside a word
+      'Volvofinans Bank AB (?)', // unknown size last
+      'AB Volvo Penta (1000+)', // a later word
+      'Bilia Volvo Service (50-249)',
+      'Volov Trading (1000+)', // one swap away: after every real match, however large
+    ]);
+  });
+
+  it('ranks branches of one name by size', async () => {
+    expect(await suggest('q=nordic+data&country=SE&city=Stockholm')).toEqual([
+      'Nordic Data AB (1000+)',
+      'Nordic Data AB (250-999)',
+      'Nordic Data AB (1-49)',
+    ]);
+    expect(await suggest('q=nordic&country=SE')).toEqual([
+      'Nordic Data AB (1000+)',
+      'Nordic Data AB (250-999)',
+      'Nordic Data AB (50-249)',
+      'Nordic Data AB (1-49)',
+    ]);
+  });
+
+  it('finds by a later word, not by a legal form or from inside a word', async () => {
+    expect(await suggest('q=lastvag')).toEqual(['Volvo Lastvagnar AB (250-999)']);
+    expect(await suggest('q=penta')).toEqual(['AB Volvo Penta (1000+)']);
+    expect(await suggest('q=koncernen')).toEqual([]);
+    // "AB" is a legal form: it is not a word start, but a name that starts with it is found.
+    expect(await suggest('q=ab&country=SE')).toEqual(['AB Volvo Penta (1000+)']);
+    expect(await suggest('q=volvo+pen')).toEqual(['AB Volvo Penta (1000+)']);
+  });
+
+  it('tolerates one typo: a letter missing, extra, wrong or swapped', async () => {
+    expect(await suggest('q=ericson')).toEqual(['Ericsson AB (1000+)']); // missing
+    expect(await suggest('q=ericssson')).toEqual(['Ericsson AB (1000+)']); // extra
+    expect(await suggest('q=siemans')).toEqual(['Siemens AG (1000+)']); // wrong
+    expect(await suggest('q=sieemns')).toEqual(['Siemens AG (1000+)']); // swapped
+    expect(await suggest(`q=${encodeURIComponent('яднекс')}`)).toEqual(['Яндекс (1000+)']); // swapped
+    // Two edits away is no match, and short queries get no typo matches.
+    expect(await suggest('q=ercson')).toEqual([]);
+    expect(await suggest('q=sie&country=SE')).toEqual([]);
+  });
+
+  it('finds CJK names from any character, name starts first', async () => {
+    expect(await suggest(`q=${encodeURIComponent('台')}`)).toEqual([
+      '台灣積體電路 (1000+)',
+      '台達電子 (250-999)',
+      '中華台灣電信 (1000+)',
+    ]);
+    expect(await suggest(`q=${encodeURIComponent('積體')}`)).toEqual(['台灣積體電路 (1000+)']);
+    expect(await suggest(`q=${encodeURIComponent('台灣')}`)).toEqual([
+      '台灣積體電路 (1000+)',
+      '中華台灣電信 (1000+)',
+    ]);
+  });
+
+  it('finds Cyrillic names by any word, in any case', async () => {
+    expect(await suggest(`q=${encodeURIComponent('ЯМАЛ')}`)).toEqual(['ООО Ямал СПГ (250-999)']);
+    expect(await suggest(`q=${encodeURIComponent('ооо я')}`)).toEqual(['ООО Ямал СПГ (250-999)']);
+    expect(await suggest(`q=${encodeURIComponent('я')}`)).toEqual([]);
+  });
+
+  it('keeps each company once, at its best match, and honours the limit', async () => {
+    const delta = await suggest('q=delta&country=SE&limit=10');
+    expect(delta).toHaveLength(10);
+    expect(delta[0]).toBe('Delta Force (1000+)');
+    expect(delta.slice(1)).toEqual(Array(9).fill('Delta Delta (1-49)'));
+    const all = await suggest('q=delta&limit=50');
+    expect(all).toHaveLength(13);
+    const res = await env.call('GET', '/api/v1/companies?q=delta&limit=50', world.users.radmin.auth);
+    const ids = (res.json() as { items: { id: string }[] }).items.map((c) => c.id);
+    expect(new Set(ids).size).toBe(13);
+  });
+
+  it('follows a company whose name or size changes (keys rewritten with the entry)', async () => {
+    const csv = [
+      'name,duns,addressLine1,city,region,postalCode,country,website,size,industry',
+      'Quokka Analytics AB,987654321,Storgatan 1,Uppsala,,75310,SE,,1-49,Software',
+    ].join('\n');
+    const importCsv = async (body: string) => {
+      const res = await env.app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/companies/import',
+        headers: { ...world.users.vadmin.auth, 'content-type': 'text/csv' },
+        payload: body,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    await importCsv(csv);
+    expect(await suggest('q=quokka')).toEqual(['Quokka Analytics AB (1-49)']);
+    await importCsv(csv.replace('Quokka Analytics AB', 'Wombat Insights AB').replace('1-49', '1000+'));
+    expect(await suggest('q=quokka')).toEqual([]);
+    expect(await suggest('q=wombat')).toEqual(['Wombat Insights AB (1000+)']);
+    expect(await suggest('q=insights&country=SE')).toEqual(['Wombat Insights AB (1000+)']);
+  });
+});
