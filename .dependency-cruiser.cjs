@@ -1,4 +1,4 @@
-// Layer rules for cosell. Run: npx depcruise core server test bench --config .dependency-cruiser.cjs
+// Layer rules for cosell. Run: npx depcruise core server test bench web --config .dependency-cruiser.cjs
 // Layers point one way: http -> services -> (access, db, core); core imports nothing of ours.
 
 const IO_BUILTINS =
@@ -73,6 +73,21 @@ module.exports = {
       comment: 'server/access/ decides visibility and permissions; it must not import services or http.',
       from: { path: '^server/access/' },
       to: { path: '^server/(services|http)/' },
+    },
+    {
+      name: 'web-not-to-server',
+      severity: 'error',
+      comment:
+        'The web app talks to the server only through the HTTP API (its generated client): it may use core/, never server/, test/ or bench/.',
+      from: { path: '^web/' },
+      to: { path: '^(server|test|bench)/' },
+    },
+    {
+      name: 'server-not-to-web',
+      severity: 'error',
+      comment: 'The server serves the built web app as files; it never imports its sources.',
+      from: { path: '^server/' },
+      to: { path: '^web/' },
     },
     {
       name: 'server-not-to-test-or-bench',

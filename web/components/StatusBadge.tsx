@@ -1,0 +1,27 @@
+import { Badge, type BadgeProps } from '@fluentui/react-components';
+import { useTranslation } from 'react-i18next';
+import { label, STATUS_LABELS } from '../terms.ts';
+
+const COLORS: Record<string, BadgeProps['color']> = {
+  received: 'warning',
+  accepted: 'brand',
+  won: 'success',
+  lost: 'danger',
+  declined: 'subtle',
+  expired: 'subtle',
+  error: 'severe',
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  const { t } = useTranslation();
+  return (
+    <Badge
+      appearance="tint"
+      color={COLORS[status] ?? 'informative'}
+      data-status={status}
+      style={{ whiteSpace: 'nowrap', flexShrink: 0 }}
+    >
+      {label(t, STATUS_LABELS, status)}
+    </Badge>
+  );
+}
