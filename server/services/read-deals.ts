@@ -3,7 +3,6 @@
  * Every query starts from the visibility predicate; expiry is applied before reading.
  */
 import { sql } from 'kysely';
-import { TERMINAL_STATUSES } from '../../core/lifecycle.ts';
 import type { DealOut, DealSummaryOut, ListQuery } from '../../core/schemas.ts';
 import { escapeLike, normalizeForSearch } from '../../core/text.ts';
 import type { Actor } from '../access/actor.ts';
@@ -63,7 +62,8 @@ function decodeCursor(raw: string, sort: string, order: string): Cursor {
 
 /**
  * Lists one view of the caller's deals with filters, sort and keyset paging.
- * A fixed number of queries whatever the page size: (expiry check), page, participants, favorites.
+ * A fixed number of queries whatever the page size: (expiry check), page (two ranges when sorted by expiry),
+ * participants, favorites.
  */
 export async function listDeals(
   ctx: ServiceContext,
@@ -106,28 +106,16 @@ export async function listDeals(
     ])
     .where(visibleDeals(actor));
 
-  const terminal = [...TERMINAL_STATUSES];
-  switch (query.view) {
-    case 'inbound':
-      q = q.where('p.direction', '=', 'inbound').where('p.status', 'not in', terminal);
-      break;
-    case 'outbound':
-      q = q.where('p.direction', '=', 'outbound').where('p.status', 'not in', terminal);
-      break;
-    case 'closed':
-      q = q.where('p.status', 'in', terminal);
-      break;
-    case 'favorites':
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('favorites as f')
-            .select('f.user_id')
-            .whereRef('f.participant_id', '=', 'p.id')
-            .where('f.user_id', '=', actor.userId),
-        ),
-      );
-      break;
+  // The view is a generated column (inbound and outbound: open records of that direction; closed: every
+  // terminal status) that leads the list indexes, so a page is one ordered index range (migration 0005).
+  if (query.view === 'favorites') {
+    // From the caller's few favorites, not by walking the organization's records.
+    q = q.where('p.id', 'in', (eb) =>
+      eb.selectFrom('favorites as f').select('f.participant_id').where('f.user_id', '=', actor.userId),
+    );
+  } else {
+    // Not in the table's type: the database generates it, no write may set it.
+    q = q.where(sql.ref('p.list_view'), '=', query.view);
   }
   if (query.status) q = q.where('p.status', '=', query.status);
   if (query.type) q = q.where('e.type', '=', query.type);
@@ -152,30 +140,44 @@ export async function listDeals(
       ]),
     );
   }
-  if (cursor) {
-    // Keyset: rows strictly after (key, id) in the chosen order. Null keys (expiresAt of non-received
-    // records) sort after every value in both directions, the same on both engines.
-    const cmp = order === 'asc' ? '>' : '<';
-    if (cursor.k === null) {
-      q = q.where(column, 'is', null).where('p.id', cmp, cursor.i);
-    } else {
-      const key = cursor.k;
-      q = q.where((eb) =>
-        eb.or([
-          eb(column, cmp, key),
-          eb.and([eb(column, '=', key), eb('p.id', cmp, cursor.i)]),
-          ...(nullable ? [eb(column, 'is', null)] : []),
-        ]),
+  // Keyset: rows strictly after (key, id) in the chosen order. Null keys (expiresAt of non-received records) sort
+  // after every value in both directions, the same on both engines. They are read as a second range rather
+  // than with an ORDER BY on "key is null": that expression cannot follow the (organization, key, id) index, so
+  // the database would sort every record of the view to return one page.
+  const cmp = order === 'asc' ? '>' : '<';
+  const afterCursor = (range: typeof q) => {
+    if (!cursor || cursor.k === null) return range;
+    const key = cursor.k;
+    return range.where((eb) =>
+      eb.or([eb(column, cmp, key), eb.and([eb(column, '=', key), eb('p.id', cmp, cursor.i)])]),
+    );
+  };
+  let rows: Awaited<ReturnType<typeof q.execute>> = [];
+  if (!nullable) {
+    rows = await afterCursor(q)
+      .orderBy(column, order)
+      .orderBy('p.id', order)
+      .limit(query.limit + 1)
+      .execute();
+  } else {
+    if (cursor?.k !== null) {
+      rows = await afterCursor(q.where(column, 'is not', null))
+        .orderBy(column, order)
+        .orderBy('p.id', order)
+        .limit(query.limit + 1)
+        .execute();
+    }
+    if (rows.length <= query.limit) {
+      let nulls = q.where(column, 'is', null);
+      if (cursor?.k === null) nulls = nulls.where('p.id', cmp, cursor.i);
+      rows = rows.concat(
+        await nulls
+          .orderBy('p.id', order)
+          .limit(query.limit + 1 - rows.length)
+          .execute(),
       );
     }
   }
-  if (nullable) q = q.orderBy(sql`case when ${sql.ref(column)} is null then 1 else 0 end`);
-  q = q
-    .orderBy(column, order)
-    .orderBy('p.id', order)
-    .limit(query.limit + 1);
-
-  const rows = await q.execute();
   const page = rows.slice(0, query.limit);
   // The caller's own records expired above; the other participants' statuses shown on the page must be fresh too.
   await expireDue(ctx, { sameEngagementAs: page.map((r) => r.id) });

@@ -3,6 +3,7 @@ import { customerKey, websiteDomain } from '../../../core/customer-keys.ts';
 import type { Dialect } from '../dialect.ts';
 import { companySearch } from './0003-company-search.ts';
 import { notices } from './0004-notices.ts';
+import { listViews } from './0005-list-views.ts';
 
 /**
  * Migrations in code (portable across both engines). Each is written once; the few spots
@@ -14,6 +15,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0002_customer_keys': { up: (db) => customerKeys(db) },
     '0003_company_search': { up: (db) => companySearch(db, dialect) },
     '0004_notices': { up: (db) => notices(db, dialect) },
+    '0005_list_views': { up: (db) => listViews(db, dialect) },
   };
 }
 
