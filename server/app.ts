@@ -24,20 +24,37 @@ import { demoPersonaRoutes } from './http/demo-personas.ts';
 import { directoryRoutes } from './http/directory.ts';
 import { lifecycleRoutes } from './http/lifecycle.ts';
 import { noticeRoutes } from './http/notices.ts';
+import { createLimiter, type RateLimits } from './http/rate-limits.ts';
+import { registerSecurityHeaders, setSecurityHeaders } from './http/security-headers.ts';
 import { webApp } from './http/web-app.ts';
 import type { ServiceContext } from './services/context.ts';
+import { LoginThrottle, type LoginThrottleSettings } from './services/login-throttle.ts';
 
 export interface BuildOptions {
   logLevel?: string;
   /** The built web workspace to serve at `/` (default web/dist). */
   webDist?: string;
+  /** Where log lines go (default standard output). */
+  logStream?: { write(line: string): void };
+  /**
+   * Request rate limits (server/http/rate-limits.ts). Omitted: none, for tests and benchmarks; `cosell serve`
+   * always passes the configured ones (server/config.ts), which are on by default.
+   */
+  rateLimits?: RateLimits;
+  /** Failed sign-in throttling (server/services/login-throttle.ts); omitted: none, as above. */
+  loginThrottle?: LoginThrottleSettings;
+  /** Origins allowed to call the API from a browser (CORS_ORIGINS); omitted or empty: no CORS. */
+  corsOrigins?: readonly string[];
 }
 
 export type App = FastifyInstance;
 
 export async function build(ctx: ServiceContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logLevel && options.logLevel !== 'silent' ? { level: options.logLevel } : false,
+    logger:
+      options.logLevel && options.logLevel !== 'silent'
+        ? { level: options.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) }
+        : false,
     // Request logging at info level halves throughput; responses are logged at debug instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
@@ -46,6 +63,7 @@ export async function build(ctx: ServiceContext, options: BuildOptions = {}): Pr
     ajv: { customOptions: { strict: false } },
     // A malformed URL (e.g. `%ZZ`) gets the same error shape as everything else.
     frameworkErrors: (error, request, reply) => {
+      setSecurityHeaders(request, reply as FastifyReply);
       const { status, body } = toErrorResponse(error, request.id);
       (reply as FastifyReply).status(status).send(body);
     },
@@ -105,6 +123,8 @@ export async function build(ctx: ServiceContext, options: BuildOptions = {}): Pr
     });
   });
 
+  // First, so that every response carries the headers, errors and refusals included.
+  await registerSecurityHeaders(app, { corsOrigins: options.corsOrigins ?? [] });
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -128,15 +148,18 @@ export async function build(ctx: ServiceContext, options: BuildOptions = {}): Pr
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  // No validator badge: it would send the document's address to validator.swagger.io.
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { validatorUrl: null } });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  registerAuth(app, ctx);
+  const limit = options.rateLimits ? await createLimiter(app, options.rateLimits) : undefined;
+  const loginThrottle = options.loginThrottle ? new LoginThrottle(ctx.clock, options.loginThrottle) : null;
+  registerAuth(app, ctx, limit);
   await app.register(web.routes);
   await app.register(
     async (api) => {
       await api.register(lifecycleRoutes);
-      await api.register(authRoutes(ctx));
+      await api.register(authRoutes(ctx, loginThrottle));
       await api.register(directoryRoutes(ctx));
       await api.register(dealRoutes(ctx));
       await api.register(adminRoutes(ctx));

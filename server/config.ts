@@ -19,6 +19,55 @@ export interface Config {
   dispatchRetryBaseSeconds: number;
   dispatchRetryMaxSeconds: number;
   dispatchGiveUpHours: number;
+  /** Requests per minute per API token and per signed-in user; 0: no limit (docs/SECURITY.md). */
+  rateLimitPerMinute: number;
+  /** Requests per minute per client address without valid credentials; 0: no limit. */
+  rateLimitAnonymousPerMinute: number;
+  /** Requests per minute per organization, all its users and tokens together; 0 (default): no limit. */
+  rateLimitOrganizationPerMinute: number;
+  /** Failed sign-ins for one e-mail from one address before it must wait; 0: no throttling. */
+  loginMaxFailures: number;
+  /** Failed sign-ins from one address over all e-mails before it must wait; 0: no limit. */
+  loginMaxFailuresPerAddress: number;
+  /** The first wait after too many failed sign-ins; doubles per further failure. */
+  loginLockSeconds: number;
+  /** The longest wait after failed sign-ins. */
+  loginLockMaxSeconds: number;
+  /** Origins allowed to call the API from a browser; empty (default): no CORS headers. */
+  corsOrigins: string[];
+}
+
+/** A whole number ≥ 0 from the environment, or the default; anything else stops the start. */
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new Error(`${name} must be a whole number of 0 or more, not ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+const list = (raw: string | undefined) =>
+  (raw ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '');
+
+/** An origin as browsers send it: scheme://host[:port], no path; anything else stops the start. */
+function origins(raw: string | undefined): string[] {
+  return list(raw).map((origin) => {
+    let url: URL | null = null;
+    try {
+      url = new URL(origin);
+    } catch {}
+    if (!url || url.origin !== origin.replace(/\/$/, '') || !/^https?:$/.test(url.protocol)) {
+      throw new Error(
+        `CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin like https://crm.example.com`,
+      );
+    }
+    return url.origin;
+  });
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -35,14 +84,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: Number(env.SESSION_TTL_HOURS ?? 12),
     smtpUrl: env.SMTP_URL ? env.SMTP_URL : null,
     mailFrom: env.MAIL_FROM ?? 'cosell <no-reply@localhost>',
-    webhookAllowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '')
-      .split(',')
-      .map((h) => h.trim())
-      .filter((h) => h !== ''),
+    webhookAllowedHosts: list(env.WEBHOOK_ALLOWED_HOSTS),
     dispatchIntervalMs: Number(env.DISPATCH_INTERVAL_MS ?? 2000),
     dispatchBatch: Number(env.DISPATCH_BATCH ?? 50),
     dispatchRetryBaseSeconds: Number(env.DISPATCH_RETRY_BASE_SECONDS ?? 30),
     dispatchRetryMaxSeconds: Number(env.DISPATCH_RETRY_MAX_SECONDS ?? 3600),
     dispatchGiveUpHours: Number(env.DISPATCH_GIVE_UP_HOURS ?? 72),
+    rateLimitPerMinute: count(env, 'RATE_LIMIT_PER_MINUTE', 600),
+    rateLimitAnonymousPerMinute: count(env, 'RATE_LIMIT_ANONYMOUS_PER_MINUTE', 120),
+    rateLimitOrganizationPerMinute: count(env, 'RATE_LIMIT_ORGANIZATION_PER_MINUTE', 0),
+    loginMaxFailures: count(env, 'LOGIN_MAX_FAILURES', 5),
+    loginMaxFailuresPerAddress: count(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 50),
+    loginLockSeconds: count(env, 'LOGIN_LOCK_SECONDS', 60),
+    loginLockMaxSeconds: count(env, 'LOGIN_LOCK_MAX_SECONDS', 900),
+    corsOrigins: origins(env.CORS_ORIGINS),
   };
 }

@@ -2,7 +2,7 @@
  * Starts the server: reads config, opens and migrates the database, loads the demo ecosystem on the
  * first start of the embedded database, starts the background jobs, listen().
  */
-import { build } from './app.ts';
+import { type BuildOptions, build } from './app.ts';
 import { movableClock, systemClock } from './clock.ts';
 import { type Config, readConfig } from './config.ts';
 import { migrateToLatest, openDatabase } from './db/database.ts';
@@ -12,6 +12,25 @@ import { startExpirySweeper } from './jobs/expiry-sweeper.ts';
 import type { ServiceContext } from './services/context.ts';
 import { isEmpty } from './services/ecosystem.ts';
 import { seedDemo } from './services/seed-demo.ts';
+
+/** The app's options from the configuration: the limits are on unless the environment turns them off. */
+export function buildOptions(config: Config): BuildOptions {
+  return {
+    logLevel: config.logLevel,
+    rateLimits: {
+      perActor: config.rateLimitPerMinute,
+      anonymous: config.rateLimitAnonymousPerMinute,
+      perOrganization: config.rateLimitOrganizationPerMinute,
+    },
+    loginThrottle: {
+      maxFailures: config.loginMaxFailures,
+      maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
+      lockMs: config.loginLockSeconds * 1000,
+      maxLockMs: config.loginLockMaxSeconds * 1000,
+    },
+    corsOrigins: config.corsOrigins,
+  };
+}
 
 export async function serve(config: Config = readConfig()): Promise<void> {
   const handle = openDatabase(config.databaseUrl);
@@ -28,7 +47,7 @@ export async function serve(config: Config = readConfig()): Promise<void> {
       deliveryGiveUpMs: config.dispatchGiveUpHours * 3_600_000,
     },
   };
-  const app = await build(ctx, { logLevel: config.logLevel });
+  const app = await build(ctx, buildOptions(config));
   let seeded = false;
   // Demo data only ever goes into the embedded database, and only when it is new.
   if (handle.dialect === 'sqlite' && (await isEmpty(ctx))) {

@@ -2,17 +2,23 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Id, LIMITS, MeOut } from '../../core/schemas.ts';
+import { emailKey } from '../access/actor.ts';
+import { DomainError } from '../errors.ts';
 import { createApiToken, listApiTokens, login, logout, me, revokeToken } from '../services/auth.ts';
 import type { ServiceContext } from '../services/context.ts';
+import type { LoginThrottle } from '../services/login-throttle.ts';
 import { actorOf, CSRF_HEADER, SESSION_COOKIE } from './auth.ts';
 import { errorResponses } from './common.ts';
+import { clientAddress } from './rate-limits.ts';
+import { overTls } from './security-headers.ts';
 
 const LoginBody = z.strictObject({
   email: z.string().trim().min(3).max(LIMITS.email),
   password: z.string().min(1).max(1024),
 });
 
-export function authRoutes(ctx: ServiceContext) {
+/** `throttle` slows password guessing per e-mail and client address (server/services/login-throttle.ts). */
+export function authRoutes(ctx: ServiceContext, throttle: LoginThrottle | null = null) {
   return async (plain: FastifyInstance) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
 
@@ -31,10 +37,17 @@ export function authRoutes(ctx: ServiceContext) {
         },
       },
       async (request, reply) => {
+        const who = emailKey(request.body.email);
+        const address = clientAddress(request);
+        const wait = throttle?.attempt(who, address) ?? 0;
+        if (wait > 0) {
+          const seconds = Math.ceil(wait / 1000);
+          reply.header('retry-after', seconds);
+          throw new DomainError('rate-limited', `Too many failed sign-ins; try again in ${seconds} s.`);
+        }
         const session = await login(ctx, request.body.email, request.body.password);
-        const secure =
-          process.env.COOKIE_SECURE === 'true' ||
-          (process.env.COOKIE_SECURE !== 'false' && request.protocol === 'https');
+        throttle?.succeeded(who, address);
+        const secure = overTls(request);
         reply.setCookie(SESSION_COOKIE, session.token, {
           path: '/',
           httpOnly: true,

@@ -8,6 +8,7 @@ import type { Actor } from '../access/actor.ts';
 import { DomainError } from '../errors.ts';
 import { actorFromApiToken, actorFromSession } from '../services/auth.ts';
 import type { ServiceContext } from '../services/context.ts';
+import type { Limiter } from './rate-limits.ts';
 
 export const SESSION_COOKIE = 'cosell_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -20,39 +21,52 @@ declare module 'fastify' {
   }
 }
 
-export function registerAuth(app: FastifyInstance, ctx: ServiceContext): void {
+/**
+ * `limit` (the rate limiter, server/http/rate-limits.ts) runs once the caller is known, before the caller's
+ * credentials are judged: a wrong token or a missing CSRF token counts against the address's or the user's
+ * budget too.
+ */
+export function registerAuth(app: FastifyInstance, ctx: ServiceContext, limit?: Limiter): void {
   app.decorateRequest('actor', null);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/v1/')) return;
-    const header = request.headers.authorization;
-    if (header !== undefined) {
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      const actor = match?.[1] ? await actorFromApiToken(ctx, match[1]) : null;
-      if (!actor) throw new DomainError('unauthenticated', 'The API token is missing, wrong or revoked.');
-      request.actor = actor;
-      return;
-    }
-    const sessionToken = request.cookies[SESSION_COOKIE];
-    // Signing in again replaces the session: an old cookie must not make login need a CSRF token.
-    if (!sessionToken || request.url.split('?')[0] === LOGIN_PATH) return requireUnlessPublic(request);
-    const actor = await actorFromSession(ctx, sessionToken);
-    if (!actor) return requireUnlessPublic(request);
-    if (!SAFE_METHODS.has(request.method) && actor.via.kind === 'session') {
-      if (request.headers[CSRF_HEADER] !== actor.via.csrfToken) throw new DomainError('csrf-failed');
-    }
-    request.actor = actor;
+    const refused = await identify(ctx, request);
+    if (limit) await limit(request, reply);
+    if (refused) throw refused;
   });
+}
+
+/** Sets request.actor from the token or the session cookie; returns the error to answer with, if any. */
+async function identify(ctx: ServiceContext, request: FastifyRequest): Promise<DomainError | null> {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const actor = match?.[1] ? await actorFromApiToken(ctx, match[1]) : null;
+    if (!actor) return new DomainError('unauthenticated', 'The API token is missing, wrong or revoked.');
+    request.actor = actor;
+    return null;
+  }
+  const sessionToken = request.cookies[SESSION_COOKIE];
+  // Signing in again replaces the session: an old cookie must not make login need a CSRF token.
+  if (!sessionToken || request.url.split('?')[0] === LOGIN_PATH) return requireUnlessPublic(request);
+  const actor = await actorFromSession(ctx, sessionToken);
+  if (!actor) return requireUnlessPublic(request);
+  request.actor = actor;
+  if (!SAFE_METHODS.has(request.method) && actor.via.kind === 'session') {
+    if (request.headers[CSRF_HEADER] !== actor.via.csrfToken) return new DomainError('csrf-failed');
+  }
+  return null;
 }
 
 /**
  * An anonymous caller gets 401 before its input is parsed or validated (not a 400 that describes the route),
  * except on the public routes, whose schema says `security: []` (login, lifecycle). Unknown URLs stay 404.
  */
-function requireUnlessPublic(request: FastifyRequest): void {
-  if (request.routeOptions.url === undefined) return;
+function requireUnlessPublic(request: FastifyRequest): DomainError | null {
+  if (request.routeOptions.url === undefined) return null;
   const security = (request.routeOptions.schema as { security?: unknown[] } | undefined)?.security;
-  if (Array.isArray(security) && security.length === 0) return;
-  throw new DomainError('unauthenticated');
+  if (Array.isArray(security) && security.length === 0) return null;
+  return new DomainError('unauthenticated');
 }
 
 /** The signed-in caller, or 401. */
