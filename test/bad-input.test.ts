@@ -60,6 +60,7 @@ function withField(base: unknown, path: string, value: unknown): unknown {
 }
 
 const long = (n: number) => 'x'.repeat(n);
+const cursorOf = (fields: object) => Buffer.from(JSON.stringify(fields)).toString('base64url');
 const deepArray = (depth: number) => new RawJson(`${'['.repeat(depth)}${']'.repeat(depth)}`);
 const deepObject = (depth: number) => new RawJson(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
 const member = (email: string) => ({ name: 'Pat Doe', phone: '+46 8 555 0100', email });
@@ -765,6 +766,19 @@ describe.each(DIALECTS)('bad input through HTTP on %s', (dialect) => {
     query('GET /deals: a NUL in the search', '/api/v1/deals?q=ab%00c', 'q'),
     query('GET /deals: a garbage cursor', '/api/v1/deals?cursor=garbage', 'cursor', 'invalid-cursor'),
     query('GET /deals: a 501-character cursor', `/api/v1/deals?cursor=${long(501)}`, 'cursor'),
+    // A forged cursor's text reaches SQL: a NUL in it was a 500 on PostgreSQL.
+    query(
+      'GET /deals: a cursor holding a NUL',
+      `/api/v1/deals?cursor=${cursorOf({ s: 'updatedAt', o: 'desc', k: '2026\u0000', i: 'x' })}`,
+      'cursor',
+      'invalid-cursor',
+    ),
+    query(
+      'GET /notifications: a cursor holding a NUL',
+      `/api/v1/notifications?cursor=${cursorOf({ u: 1, c: '2026', i: 'x\u0000' })}`,
+      'cursor',
+      'invalid-cursor',
+    ),
     query('GET /deals: an unknown parameter', '/api/v1/deals?owner=me', 'owner'),
     query('GET /deals: a 65-character location id', `/api/v1/deals?locationId=${long(65)}`, 'locationId'),
     query('GET /companies: a lower-case country', '/api/v1/companies?q=volvo&country=se', 'country'),

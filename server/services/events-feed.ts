@@ -7,8 +7,8 @@
  */
 import type { Actor } from '../access/actor.ts';
 import { visibleDeals } from '../access/visibility.ts';
-import { DomainError } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
+import { encodeCursor, invalidCursor, readCursor } from './cursor.ts';
 import { WEBHOOK_EVENT_TYPES } from './notices.ts';
 
 export interface FeedEvent {
@@ -22,15 +22,11 @@ export interface FeedEvent {
   changes: Record<string, { from: unknown; to: unknown }>;
 }
 
-const encode = (seq: number) => Buffer.from(JSON.stringify({ s: seq })).toString('base64url');
+const encode = (seq: number) => encodeCursor({ s: seq });
 function decode(raw: string): number {
-  try {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { s?: unknown };
-    if (Number.isSafeInteger(parsed.s) && (parsed.s as number) >= 0) return parsed.s as number;
-  } catch {
-    // fall through
-  }
-  throw new DomainError('invalid-cursor', undefined, 'after');
+  const parsed = readCursor(raw, 'after');
+  if (Number.isSafeInteger(parsed.s) && (parsed.s as number) >= 0) return parsed.s as number;
+  throw invalidCursor('after');
 }
 
 export async function listEvents(

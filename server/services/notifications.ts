@@ -7,6 +7,7 @@ import type { Actor } from '../access/actor.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { isLocale, NOTICE_KINDS, type NoticeData, type NoticeKind } from '../mail/templates.ts';
 import { nowIso, type ServiceContext } from './context.ts';
+import { encodeCursor, invalidCursor, readCursor } from './cursor.ts';
 
 interface Cursor {
   u: 0 | 1;
@@ -14,17 +15,13 @@ interface Cursor {
   i: string;
 }
 
-const encode = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+const encode = (cursor: Cursor) => encodeCursor({ ...cursor });
 function decode(raw: string): Cursor {
-  try {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if ((parsed.u === 0 || parsed.u === 1) && typeof parsed.c === 'string' && typeof parsed.i === 'string') {
-      return parsed as Cursor;
-    }
-  } catch {
-    // fall through
+  const parsed = readCursor(raw) as Partial<Cursor>;
+  if ((parsed.u === 0 || parsed.u === 1) && typeof parsed.c === 'string' && typeof parsed.i === 'string') {
+    return parsed as Cursor;
   }
-  throw new DomainError('invalid-cursor', undefined, 'cursor');
+  throw invalidCursor();
 }
 
 export interface NotificationOut {
@@ -193,16 +190,9 @@ export async function listDeadLetters(
   if (!mayAdministerNotices(actor)) throw new DomainError('forbidden');
   let cursor: { c: string; i: string } | null = null;
   if (query.cursor) {
-    try {
-      const parsed = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as {
-        c?: unknown;
-        i?: unknown;
-      };
-      if (typeof parsed.c !== 'string' || typeof parsed.i !== 'string') throw new Error('bad');
-      cursor = { c: parsed.c, i: parsed.i };
-    } catch {
-      throw new DomainError('invalid-cursor', undefined, 'cursor');
-    }
+    const parsed = readCursor(query.cursor);
+    if (typeof parsed.c !== 'string' || typeof parsed.i !== 'string') throw invalidCursor();
+    cursor = { c: parsed.c, i: parsed.i };
   }
   let q = ctx.db
     .selectFrom('deliveries')
@@ -223,10 +213,7 @@ export async function listDeadLetters(
   const last = page[page.length - 1];
   return {
     items: page.map(deliveryOut),
-    nextCursor:
-      rows.length > query.limit && last
-        ? Buffer.from(JSON.stringify({ c: last.updated_at, i: last.id })).toString('base64url')
-        : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ c: last.updated_at, i: last.id }) : null,
   };
 }
 

@@ -11,8 +11,8 @@ import { DAY_MS } from '../clock.ts';
 import { likeEscaped } from '../db/like.ts';
 import { favoriteIds, notesOf, participantsOfEngagements } from '../db/repositories/deals.ts';
 import { activityOf } from '../db/repositories/events.ts';
-import { DomainError } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
+import { encodeCursor, invalidCursor, readCursor } from './cursor.ts';
 import { expireOverdueOfVisibleDeal, loadDeal, presentDeal, presentSummary } from './deal-view.ts';
 import { expireDue } from './expiry.ts';
 
@@ -38,26 +38,18 @@ interface Cursor {
   i: string; // id of the last row
 }
 
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
 function decodeCursor(raw: string, sort: string, order: string): Cursor {
-  try {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Cursor>;
-    // The key must have the sort column's kind: a forged key of another kind would reach the SQL comparison
-    // (on PostgreSQL a text or fractional key against the bigint value column is a 500, not a 400).
-    const validKey =
-      sort === 'value'
-        ? Number.isSafeInteger(parsed.k)
-        : typeof parsed.k === 'string' || (sort === 'expiresAt' && parsed.k === null);
-    if (parsed.s === sort && parsed.o === order && validKey && typeof parsed.i === 'string') {
-      return parsed as Cursor;
-    }
-  } catch {
-    // fall through
+  const parsed = readCursor(raw) as Partial<Cursor>;
+  // The key must have the sort column's kind: a forged key of another kind would reach the SQL comparison
+  // (on PostgreSQL a text or fractional key against the bigint value column is a 500, not a 400).
+  const validKey =
+    sort === 'value'
+      ? Number.isSafeInteger(parsed.k)
+      : typeof parsed.k === 'string' || (sort === 'expiresAt' && parsed.k === null);
+  if (parsed.s === sort && parsed.o === order && validKey && typeof parsed.i === 'string') {
+    return parsed as Cursor;
   }
-  throw new DomainError('invalid-cursor', undefined, 'cursor');
+  throw invalidCursor();
 }
 
 /**

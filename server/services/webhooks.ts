@@ -8,6 +8,7 @@ import type { Actor } from '../access/actor.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { nowIso, type ServiceContext } from './context.ts';
+import { encodeCursor, invalidCursor, readCursor } from './cursor.ts';
 import { DEFAULT_DISPATCHER_SETTINGS } from './dispatcher.ts';
 import { deliveryOut, mayAdministerNotices, retryDelivery } from './notifications.ts';
 import { checkWebhookTarget } from './webhook-http.ts';
@@ -153,16 +154,9 @@ export async function webhookDeliveries(
   await own(ctx, actor, id);
   let cursor: { c: string; i: string } | null = null;
   if (query.cursor) {
-    try {
-      const parsed = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as {
-        c?: unknown;
-        i?: unknown;
-      };
-      if (typeof parsed.c !== 'string' || typeof parsed.i !== 'string') throw new Error('bad');
-      cursor = { c: parsed.c, i: parsed.i };
-    } catch {
-      throw new DomainError('invalid-cursor', undefined, 'cursor');
-    }
+    const parsed = readCursor(query.cursor);
+    if (typeof parsed.c !== 'string' || typeof parsed.i !== 'string') throw invalidCursor();
+    cursor = { c: parsed.c, i: parsed.i };
   }
   let q = ctx.db
     .selectFrom('deliveries')
@@ -210,10 +204,7 @@ export async function webhookDeliveries(
           durationMs: a.duration_ms,
         })),
     })),
-    nextCursor:
-      rows.length > query.limit && last
-        ? Buffer.from(JSON.stringify({ c: last.created_at, i: last.id })).toString('base64url')
-        : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ c: last.created_at, i: last.id }) : null,
   };
 }
 
