@@ -17,8 +17,10 @@ import { expireOverdueOfVisibleDeal, loadDeal, presentDeal, presentSummary } fro
 import { expireDue } from './expiry.ts';
 
 export async function getDeal(ctx: ServiceContext, actor: Actor, id: string): Promise<DealOut> {
-  await expireOverdueOfVisibleDeal(ctx, actor, id);
-  return presentDeal(ctx.db, actor, await loadDeal(ctx.db, actor, id));
+  // Visible first (404 otherwise), then expire what is due on its engagement; load again only if that changed it.
+  const loaded = await loadDeal(ctx.db, actor, id);
+  const expired = await expireDue(ctx, { sameEngagementAs: [id] });
+  return presentDeal(ctx.db, actor, expired > 0 ? await loadDeal(ctx.db, actor, id) : loaded);
 }
 
 const SORT_COLUMNS = {
