@@ -11,6 +11,8 @@
  *                              upsert the customer directory from a CSV file (docs/DIRECTORY.md)
  *   generate-companies --count <n> --out <file.csv|-> [--seed <n>]
  *                              write a synthetic customer directory as CSV
+ *   backup <file> [--force]    online backup of the SQLite database (docs/OPERATIONS.md)
+ *   restore <file>             put a backup in place of the SQLite database (server stopped)
  */
 import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.ts';
@@ -24,6 +26,7 @@ import { createVendorAdmin } from '../services/bootstrap.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { isEmpty } from '../services/ecosystem.ts';
 import { seedDemo } from '../services/seed-demo.ts';
+import { backupCommand, restoreCommand } from './backup-commands.ts';
 import { generateCompaniesCommand, importCompaniesCommand } from './directory-commands.ts';
 
 const USAGE = `usage: npm run cosell -- <command>
@@ -40,7 +43,12 @@ const USAGE = `usage: npm run cosell -- <command>
                            directory (SQLite) its indexes are built once at the end; --defer-indexes does that
                            for a non-empty one too (a big refresh in a quiet hour)
   generate-companies --count <n> --out <file.csv|-> [--seed <n>]
-                           write a synthetic customer directory (the import's format) to a file or stdout`;
+                           write a synthetic customer directory (the import's format) to a file or stdout
+  backup <file> [--force]  copy the SQLite database (DATABASE_URL) to <file> while the server runs, checked
+                           with integrity_check; --force replaces an existing <file>. PostgreSQL: use pg_dump
+  restore <file>           replace the SQLite database (DATABASE_URL) with the backup <file> after checking it;
+                           stop the server first; the replaced database is kept next to it as
+                           <database file>.pre-restore-<time>. PostgreSQL: use pg_restore`;
 
 async function withContext<T>(work: (ctx: ServiceContext) => Promise<T>): Promise<T> {
   const config = readConfig();
@@ -141,6 +149,10 @@ async function main(argv: string[]): Promise<number> {
       return importCompaniesCommand(rest, withContext, USAGE);
     case 'generate-companies':
       return generateCompaniesCommand(rest, USAGE);
+    case 'backup':
+      return backupCommand(rest, USAGE);
+    case 'restore':
+      return restoreCommand(rest, USAGE);
     default:
       process.stderr.write(`${USAGE}\n`);
       return command ? 2 : 0;
