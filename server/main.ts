@@ -5,6 +5,7 @@
 import { type BuildOptions, build } from './app.ts';
 import { movableClock, systemClock } from './clock.ts';
 import { type Config, readConfig } from './config.ts';
+import { loadWhole } from './db/backup.ts';
 import { migrateToLatest, openDatabase } from './db/database.ts';
 import { findUserByEmail } from './db/repositories/users.ts';
 import { startDispatcher } from './jobs/dispatcher.ts';
@@ -52,7 +53,8 @@ export async function serve(config: Config = readConfig()): Promise<void> {
   // Demo data only ever goes into the embedded database, and only when it is new.
   if (handle.dialect === 'sqlite' && (await isEmpty(ctx))) {
     app.log.info('new embedded database: loading the demo ecosystem');
-    const summary = await seedDemo(ctx);
+    // Loaded whole or not at all: an interrupted first start must not leave half a demo behind (db/backup.ts).
+    const summary = await loadWhole(ctx.db, (db) => seedDemo({ ...ctx, db }));
     app.log.info(summary, 'demo ecosystem loaded');
     seeded = true;
   }

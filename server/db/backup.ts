@@ -23,7 +23,7 @@ import {
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { type Db, sqliteHandleOf } from './database.ts';
+import { type Db, migrateToLatest, openDatabase, sqliteHandleOf } from './database.ts';
 
 /** A failure with a message for the operator (the command prints it, no stack). */
 export class BackupError extends Error {}
@@ -251,5 +251,30 @@ async function restoreInner(backup: string, file: string): Promise<RestoreSummar
     return { file, previous, bytes: statSync(file).size, ms: Math.round(performance.now() - started) };
   } finally {
     removeDatabaseFiles(temp);
+  }
+}
+
+/**
+ * Runs `load` against a new, migrated side database, then copies the result into `db` (SQLite) in one
+ * transaction: the backup API writes the whole copy into the target's WAL and commits once, at the end. Why:
+ * loading in place takes thousands of commits, and a start interrupted meanwhile (Ctrl-C, a crash) left a
+ * half-filled database that no later start completed, since it was no longer empty.
+ */
+export async function loadWhole<T>(db: Db, load: (side: Db) => Promise<T>): Promise<T> {
+  const sqlite = sqliteHandleOf(db);
+  if (!sqlite) return load(db);
+  const sidePath = `${resolve(sqlite.name)}.loading`;
+  removeDatabaseFiles(sidePath);
+  const side = openDatabase(`sqlite:${sidePath}`);
+  try {
+    await migrateToLatest(side);
+    const result = await load(side.db);
+    const sideSqlite = sqliteHandleOf(side.db);
+    if (!sideSqlite) throw new Error('the side database is not SQLite');
+    await sideSqlite.backup(sqlite.name, { progress: () => ALL_PAGES });
+    return result;
+  } finally {
+    await side.close();
+    removeDatabaseFiles(sidePath);
   }
 }
