@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
-import type { Db, Dialect } from '../db/database.ts';
+import type { Db, Dialect, Trx } from '../db/database.ts';
+import { groupCommit } from '../db/group-commit.ts';
 
 /** What every use case gets: the database, its dialect, the clock and the configuration. */
 export interface ServiceContext {
@@ -20,10 +21,12 @@ export interface ServiceContext {
 
 export const nowIso = (ctx: ServiceContext) => ctx.clock.now().toISOString();
 
-/** Runs `work` in a transaction (DESIGN rule 5: the change and its events commit together). */
-export function inTransaction<T>(
-  ctx: ServiceContext,
-  work: (trx: import('../db/database.ts').Trx) => Promise<T>,
-) {
+/**
+ * Runs `work` in a transaction (DESIGN rule 5: the change and its events commit together). On SQLite the works
+ * that arrive together share one COMMIT, each in its own savepoint (db/group-commit.ts): as durable, far fewer
+ * waits for the disk.
+ */
+export function inTransaction<T>(ctx: ServiceContext, work: (trx: Trx) => Promise<T>): Promise<T> {
+  if (ctx.dialect === 'sqlite') return groupCommit(ctx.db, work);
   return ctx.db.transaction().execute(work);
 }
