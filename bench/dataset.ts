@@ -707,9 +707,11 @@ export async function generateDataset(
             }),
           );
         }
-        if (rng.chance(0.02) && org.users.length > 0) {
+        // People star deals they work on: a member of the record's own team, now and then.
+        const ownMembers = team.find((part) => part.org === org)?.users ?? [];
+        if (ownMembers.length > 0 && rng.chance(0.1)) {
           await writer.add('favorites', {
-            user_id: (org.users[0] as GenUser).id,
+            user_id: (rng.pick(ownMembers) as GenUser).id,
             participant_id: recordId,
             created_at: updatedText,
           });

@@ -374,7 +374,9 @@ async function runEngine(
     { name: 'list outbound, one stage', requests: [list('view=outbound&salesStage=proposed')] },
     { name: 'list closed, won', requests: [list('view=closed&status=won&sort=closeDate')] },
     { name: 'list closed, by type', requests: [list('view=closed&type=co-sell')] },
-    { name: 'list search q', requests: [list('view=outbound&q=data')] },
+    { name: 'list search q (common word)', requests: [list('view=outbound&q=data')] },
+    // The worst case of a substring search: a word no deal has, so every record of the view is read.
+    { name: 'list search q (word nobody has)', requests: [list('view=outbound&q=qzxv')] },
     { name: 'list favorites', requests: [list('view=favorites')] },
     {
       name: 'list one location (largest partner)',
