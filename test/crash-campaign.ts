@@ -774,7 +774,7 @@ export async function killFirstStart(file: string, seed: number): Promise<FirstS
     }
   };
   while (first.child.exitCode === null && dealsIn(file) + dealsIn(`${file}.loading`) < 20) await sleep(50);
-  await sleep(Math.floor(random() * 1000));
+  await sleep(Math.floor(random() * 400));
   const finishedBeforeKill = await Promise.race([
     first.ready.then(
       () => true,
