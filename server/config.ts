@@ -25,6 +25,10 @@ export interface Config {
   rateLimitAnonymousPerMinute: number;
   /** Requests per minute per organization, all its users and tokens together; 0 (default): no limit. */
   rateLimitOrganizationPerMinute: number;
+  /** How many seconds' worth of the per-minute limits may be sent at once (the token buckets' size). */
+  rateLimitBurstSeconds: number;
+  /** How long a request refused by a rate limit waits before its 429 is sent (slows floods per connection). */
+  rateLimitRefusalDelayMs: number;
   /** Failed sign-ins for one e-mail from one address before it must wait; 0: no throttling. */
   loginMaxFailures: number;
   /** Failed sign-ins from one address over all e-mails before it must wait; 0: no limit. */
@@ -93,6 +97,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: count(env, 'RATE_LIMIT_PER_MINUTE', 600),
     rateLimitAnonymousPerMinute: count(env, 'RATE_LIMIT_ANONYMOUS_PER_MINUTE', 120),
     rateLimitOrganizationPerMinute: count(env, 'RATE_LIMIT_ORGANIZATION_PER_MINUTE', 0),
+    rateLimitBurstSeconds: count(env, 'RATE_LIMIT_BURST_SECONDS', 6),
+    rateLimitRefusalDelayMs: count(env, 'RATE_LIMIT_REFUSAL_DELAY_MS', 1000),
     loginMaxFailures: count(env, 'LOGIN_MAX_FAILURES', 5),
     loginMaxFailuresPerAddress: count(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 50),
     loginLockSeconds: count(env, 'LOGIN_LOCK_SECONDS', 60),

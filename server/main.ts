@@ -22,6 +22,8 @@ export function buildOptions(config: Config): BuildOptions {
       perActor: config.rateLimitPerMinute,
       anonymous: config.rateLimitAnonymousPerMinute,
       perOrganization: config.rateLimitOrganizationPerMinute,
+      burstMs: config.rateLimitBurstSeconds * 1000,
+      refusalDelayMs: config.rateLimitRefusalDelayMs,
     },
     loginThrottle: {
       maxFailures: config.loginMaxFailures,

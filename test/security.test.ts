@@ -127,7 +127,7 @@ describe.each(DIALECTS)('rate limits on %s', (dialect) => {
       [{ role: 'referrals-admin' }],
       { passwordHash: hash },
     );
-    limited = await apps.make({ rateLimits: { perActor: 5, anonymous: 4 } });
+    limited = await apps.make({ rateLimits: { perActor: 5, anonymous: 4, burstMs: 60_000 } });
   });
   afterAll(async () => {
     await apps.closeAll();
@@ -207,7 +207,7 @@ describe.each(DIALECTS)('rate limits on %s', (dialect) => {
   });
 
   it("a signed-in user's sessions share one budget; another user of the organization is unaffected", async () => {
-    const app = await apps.make({ rateLimits: { perActor: 4, anonymous: 100 } });
+    const app = await apps.make({ rateLimits: { perActor: 4, anonymous: 100, burstMs: 60_000 } });
     const [a, b, c] = await Promise.all([
       login(app, person.email),
       login(app, person.email),
@@ -237,7 +237,7 @@ describe.each(DIALECTS)('rate limits on %s', (dialect) => {
   });
 
   it('without valid credentials requests count per client address (IPv6 per /64): wrong tokens are limited too, other addresses are not', async () => {
-    const app = await apps.make({ rateLimits: { perActor: 100, anonymous: 3 } });
+    const app = await apps.make({ rateLimits: { perActor: 100, anonymous: 3, burstMs: 60_000 } });
     const wrong = { authorization: 'Bearer cst_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' };
     const from = '203.0.113.7';
     expectError(await send(app, { url: '/api/v1/me', headers: wrong, from }), 401, 'unauthenticated');
@@ -265,16 +265,69 @@ describe.each(DIALECTS)('rate limits on %s', (dialect) => {
     expect((await send(app, { url: '/api/v1/lifecycle', from: '2001:db8:1:3::1' })).statusCode).toBe(200);
   });
 
-  it('the window ends: after Retry-After the caller may call again', async () => {
-    const app = await apps.make({ rateLimits: { perActor: 2, anonymous: 2, windowMs: 1000 } });
+  it('a budget is a token bucket: a burst at once, then the average rate; Retry-After says when the next request is allowed', async () => {
+    // 3 a window of 3 s, all of it at once: a bucket of 3 that refills one token a second.
+    const app = await apps.make({ rateLimits: { perActor: 3, anonymous: 3, windowMs: 3000, burstMs: 3000 } });
     const auth = world.users.otherSeller.auth;
-    await send(app, { url: '/api/v1/me', headers: auth });
-    await send(app, { url: '/api/v1/me', headers: auth });
+    const remaining = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await send(app, { url: '/api/v1/me', headers: auth });
+      expect(res.statusCode).toBe(200);
+      remaining.push(res.headers['x-ratelimit-remaining']);
+    }
+    expect(remaining).toEqual(['2', '1', '0']);
     const over = await send(app, { url: '/api/v1/me', headers: auth });
     expectError(over, 429, 'rate-limited');
     expect(over.headers['retry-after']).toBe('1');
     await new Promise((resolve) => setTimeout(resolve, 1100));
+    // One token came back, not the whole bucket.
     expect((await send(app, { url: '/api/v1/me', headers: auth })).statusCode).toBe(200);
+    expectError(await send(app, { url: '/api/v1/me', headers: auth }), 429, 'rate-limited');
+  });
+
+  it('a caller known to be over its limit is refused before its credentials are read: a token revoked meanwhile gets 429 while over, then 401', async () => {
+    const app = await apps.make({
+      rateLimits: { perActor: 2, anonymous: 100, windowMs: 1000, burstMs: 1000 },
+    });
+    const created = (
+      await env.call('POST', '/api/v1/tokens', world.users.seller.auth, { name: 'flooding' })
+    ).json() as { id: string; token: string };
+    const auth = { authorization: `Bearer ${created.token}` };
+    expect((await send(app, { url: '/api/v1/me', headers: auth })).statusCode).toBe(200);
+    expect((await send(app, { url: '/api/v1/me', headers: auth })).statusCode).toBe(200);
+    expectError(await send(app, { url: '/api/v1/me', headers: auth }), 429, 'rate-limited');
+    // The database would say 401 now; the refusal comes first, without asking it.
+    await env.ctx.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: env.ctx.clock.now().toISOString() })
+      .where('id', '=', created.id)
+      .execute();
+    const early = await send(app, { url: '/api/v1/me', headers: auth });
+    expectError(early, 429, 'rate-limited');
+    expect(Number(early.headers['retry-after'])).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Remembering a credential never lets it in: once the window is over, the database decides.
+    expectError(await send(app, { url: '/api/v1/me', headers: auth }), 401, 'unauthenticated');
+  });
+
+  it('a refusal is answered after the configured pause, so a client retrying in a tight loop slows down; allowed requests are not delayed', async () => {
+    const app = await apps.make({
+      rateLimits: { perActor: 1, anonymous: 100, refusalDelayMs: 400, burstMs: 60_000 },
+    });
+    const auth = world.users.contosoAdmin.auth;
+    const timed = async () => {
+      const start = performance.now();
+      const res = await send(app, { url: '/api/v1/me', headers: auth });
+      return { status: res.statusCode, ms: performance.now() - start };
+    };
+    const allowed = await timed();
+    expect(allowed.status).toBe(200);
+    expect(allowed.ms).toBeLessThan(300);
+    const [a, b] = await Promise.all([timed(), timed()]);
+    for (const refused of [a, b]) {
+      expect(refused?.status).toBe(429);
+      expect(refused?.ms).toBeGreaterThanOrEqual(390);
+    }
   });
 
   it('an organization limit, when set, caps all its users and tokens together and no other organization', async () => {
@@ -284,7 +337,9 @@ describe.each(DIALECTS)('rate limits on %s', (dialect) => {
         makeUser(env.ctx, org, `user${n}@hammering.example`, [{ role: 'referrals-admin' }]),
       ),
     );
-    const app = await apps.make({ rateLimits: { perActor: 3, anonymous: 10, perOrganization: 5 } });
+    const app = await apps.make({
+      rateLimits: { perActor: 3, anonymous: 10, perOrganization: 5, burstMs: 60_000 },
+    });
     const codes = [];
     for (const user of users) {
       for (let i = 0; i < 2; i++)
@@ -297,13 +352,14 @@ describe.each(DIALECTS)('rate limits on %s', (dialect) => {
     expect((await send(app, { url: '/api/v1/me', headers: world.users.vadmin.auth })).statusCode).toBe(200);
   });
 
-  it('the production configuration turns the limits on: 600 a minute per caller, 120 per address', async () => {
+  it('the production configuration turns the limits on: 600 a minute per caller in bursts of 60, 120 per address in bursts of 12', async () => {
     const app = await apps.make(buildOptions(readConfig({})));
     const signedIn = await send(app, { url: '/api/v1/me', headers: world.users.radminSe.auth });
     expect(signedIn.statusCode).toBe(200);
-    expect(signedIn.headers['x-ratelimit-limit']).toBe('600');
+    expect(signedIn.headers['x-ratelimit-limit']).toBe('60');
+    expect(signedIn.headers['x-ratelimit-remaining']).toBe('59');
     const anonymous = await send(app, { url: '/api/v1/lifecycle', from: '198.51.100.1' });
-    expect(anonymous.headers['x-ratelimit-limit']).toBe('120');
+    expect(anonymous.headers['x-ratelimit-limit']).toBe('12');
     // And the sign-in throttle: five wrong passwords, then a wait.
     const wrong = { email: person.email, password: 'wrong password' };
     const codes = await Promise.all(
@@ -863,6 +919,8 @@ describe('configuration of the limits', () => {
       perMinute: defaults.rateLimitPerMinute,
       anonymous: defaults.rateLimitAnonymousPerMinute,
       organization: defaults.rateLimitOrganizationPerMinute,
+      refusalDelay: defaults.rateLimitRefusalDelayMs,
+      burst: defaults.rateLimitBurstSeconds,
       failures: defaults.loginMaxFailures,
       failuresPerAddress: defaults.loginMaxFailuresPerAddress,
       lock: defaults.loginLockSeconds,
@@ -872,6 +930,8 @@ describe('configuration of the limits', () => {
       perMinute: 600,
       anonymous: 120,
       organization: 0,
+      refusalDelay: 1000,
+      burst: 6,
       failures: 5,
       failuresPerAddress: 50,
       lock: 60,
@@ -879,7 +939,7 @@ describe('configuration of the limits', () => {
       cors: [],
     });
     expect(buildOptions(defaults)).toMatchObject({
-      rateLimits: { perActor: 600, anonymous: 120, perOrganization: 0 },
+      rateLimits: { perActor: 600, anonymous: 120, perOrganization: 0, refusalDelayMs: 1000, burstMs: 6000 },
       loginThrottle: { maxFailures: 5, maxFailuresPerAddress: 50, lockMs: 60_000, maxLockMs: 900_000 },
       corsOrigins: [],
     });

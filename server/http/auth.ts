@@ -22,18 +22,28 @@ declare module 'fastify' {
 }
 
 /**
- * `limit` (the rate limiter, server/http/rate-limits.ts) runs once the caller is known, before the caller's
- * credentials are judged: a wrong token or a missing CSRF token counts against the address's or the user's
- * budget too.
+ * `limit` (the rate limiter, server/http/rate-limits.ts) may refuse a caller known to be over its limit before
+ * its credentials are looked up, and counts the request once the caller is known, before the credentials are
+ * judged: a wrong token or a missing CSRF token counts against the address's or the user's budget too.
  */
 export function registerAuth(app: FastifyInstance, ctx: ServiceContext, limit?: Limiter): void {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/v1/')) return;
+    const credential = limit ? credentialOf(request) : null;
+    if (limit) await limit.early(request, reply, credential);
     const refused = await identify(ctx, request);
-    if (limit) await limit(request, reply);
+    if (limit) await limit.count(request, reply, credential);
     if (refused) throw refused;
   });
+}
+
+/** The bearer token or the session cookie the request carries, as identify() will read it. */
+function credentialOf(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (header !== undefined) return /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? null;
+  if (request.url.split('?')[0] === LOGIN_PATH) return null;
+  return request.cookies[SESSION_COOKIE] ?? null;
 }
 
 /** Sets request.actor from the token or the session cookie; returns the error to answer with, if any. */

@@ -1,77 +1,154 @@
 /**
- * Request rate limits (docs/SECURITY.md, docs/OPERATIONS.md), with @fastify/rate-limit's in-memory store:
+ * Request rate limits (docs/SECURITY.md, docs/OPERATIONS.md): @fastify/rate-limit with token buckets in memory
+ * (server/http/token-bucket.ts), so a budget allows a burst and then its average rate:
  *
  * - per API token, and per signed-in user over all the user's browser sessions (RATE_LIMIT_PER_MINUTE);
  * - per client address for requests without valid credentials (RATE_LIMIT_ANONYMOUS_PER_MINUTE), which
  *   includes wrong or revoked tokens, so guessing is slowed too;
  * - optionally per organization, all its users and tokens together (RATE_LIMIT_ORGANIZATION_PER_MINUTE).
  *
- * The limiter runs in the authentication hook, after the caller is known and before anything else
- * (body parsing, validation, the handler), so a caller over its limit costs the lookup of its credentials
- * and nothing more, and one caller's flood leaves the others' budgets alone. Each window starts with a
- * key's first request and lasts `windowMs`; Retry-After tells how much of it is left.
+ * The authentication hook (server/http/auth.ts) calls `early` before it looks the caller's credentials up and
+ * `count` once the caller is known, before anything else runs (body parsing, validation, the handler). A
+ * credential seen before is remembered with its budget's key (never to let anyone in, only to refuse early),
+ * so a caller already over its limit is refused without a database read: a flood of refused requests costs
+ * little, and one caller's flood leaves the others' budgets and latency alone. The refusal is sent after a
+ * pause (`refusalDelayMs`), so a client retrying in a tight loop slows down to one request per connection
+ * per pause. Retry-After tells when the next request will be allowed.
  *
  * The counts live in this process: with several app servers each counts on its own (a caller may send up to
- * N × the limit); see docs/SCALING.md and docs/SECURITY.md for a shared store.
+ * N × the limit); see docs/SECURITY.md for a shared store.
  */
+import { createHash } from 'node:crypto';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors.ts';
+import { TokenBucketStore } from './token-bucket.ts';
 
 export interface RateLimits {
-  /** Requests per window per API token and per signed-in user; 0 turns this limit off. */
+  /** Requests per window per API token and per signed-in user, on average; 0 turns this limit off. */
   perActor: number;
   /** Requests per window per client address (IPv6: per /64) without valid credentials; 0: off. */
   anonymous: number;
   /** Requests per window per organization, all its users and tokens together; 0 or absent: off. */
   perOrganization?: number;
-  /** The window (default one minute). */
+  /** The window the numbers are per (default one minute). */
   windowMs?: number;
+  /**
+   * How much of a window's worth may be sent at once (default a tenth of the window: 60 of 600 a minute); the
+   * rest comes at the average rate. Each budget is a token bucket of that size (server/http/token-bucket.ts).
+   */
+  burstMs?: number;
+  /**
+   * A refused request is answered this much later (at most its Retry-After; default 0): a client that retries
+   * in a tight loop, or floods, then gets one answer per connection per pause instead of thousands a second.
+   */
+  refusalDelayMs?: number;
 }
 
-export type Limiter = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+export interface Limiter {
+  /** Before the credential (bearer token or session cookie) is looked up: refuses a caller known to be over. */
+  early(request: FastifyRequest, reply: FastifyReply, credential: string | null): Promise<void>;
+  /** Once request.actor is known (null: anonymous): counts the request, and refuses it over a limit. */
+  count(request: FastifyRequest, reply: FastifyReply, credential: string | null): Promise<void>;
+}
 
 /** The client's address as limits count it: IPv4 as is, IPv6 by its /64 (one customer's network). */
 export const clientAddress = (request: FastifyRequest) => normalizeIP(request.ip);
 
-/** The key of the caller's own budget: its token, its user (sessions), or its address. */
-export function actorKey(request: FastifyRequest): string {
-  const actor = request.actor;
-  if (!actor) return `address:${clientAddress(request)}`;
-  return actor.via.kind === 'token' ? `token:${actor.via.tokenId}` : `user:${actor.userId}`;
+/** Budgets a known credential counts against. */
+interface Known {
+  actor: string;
+  organization: string;
 }
 
-export async function createLimiter(app: FastifyInstance, limits: RateLimits): Promise<Limiter> {
-  await app.register(rateLimit, { global: false });
-  const timeWindow = limits.windowMs ?? 60_000;
-  const bucket = (max: number | undefined, keyGenerator: (request: FastifyRequest) => string) =>
-    max && max > 0 ? app.createRateLimit({ max, timeWindow, keyGenerator }) : null;
-  const perActor = bucket(limits.perActor, actorKey);
-  const anonymous = bucket(limits.anonymous, actorKey);
-  const perOrganization = bucket(
-    limits.perOrganization,
-    (request) => `organization:${request.actor?.organizationId}`,
-  );
+const REMEMBERED = 10_000;
+const digest = (credential: string) => createHash('sha256').update(credential).digest('base64url');
 
-  return async (request, reply) => {
-    const buckets = request.actor ? [perActor, perOrganization] : [anonymous];
-    let shown = false;
-    for (const [index, check] of buckets.entries()) {
-      if (!check) continue;
-      const result = await check(request);
-      if (result.isAllowed) continue;
-      if (result.isExceeded || !shown) {
-        reply.header('x-ratelimit-limit', result.max);
-        reply.header('x-ratelimit-remaining', result.isExceeded ? 0 : result.remaining);
-        reply.header('x-ratelimit-reset', result.ttlInSeconds);
-        shown = true;
-      }
-      if (result.isExceeded) {
-        const wait = Math.max(1, result.ttlInSeconds);
-        reply.header('retry-after', wait);
-        const whose = index === 1 ? 'your organization' : request.actor ? 'you' : 'your address';
-        throw new DomainError('rate-limited', `Too many requests from ${whose}; try again in ${wait} s.`);
-      }
+export async function createLimiter(app: FastifyInstance, limits: RateLimits): Promise<Limiter> {
+  await app.register(rateLimit, { global: false, store: TokenBucketStore });
+  const windowMs = limits.windowMs ?? 60_000;
+  const burstMs = limits.burstMs ?? windowMs / 10;
+  const keys = new WeakMap<FastifyRequest, string>();
+  /** A bucket of a burst's worth of tokens that refills `perWindow` tokens per window. */
+  const bucket = (perWindow: number | undefined) => {
+    if (!perWindow || perWindow <= 0) return null;
+    const max = Math.max(1, Math.round((perWindow * burstMs) / windowMs));
+    const timeWindow = (max * windowMs) / perWindow;
+    return app.createRateLimit({ max, timeWindow, keyGenerator: (request) => keys.get(request) ?? '' });
+  };
+  const perActor = bucket(limits.perActor);
+  const anonymous = bucket(limits.anonymous);
+  const perOrganization = bucket(limits.perOrganization);
+  const known = new Map<string, Known>();
+
+  type Check = NonNullable<typeof perActor>;
+  /** Runs one bucket for `key`; headers for the caller's own budget; throws when it is over. */
+  async function apply(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    check: Check | null,
+    key: string,
+    options: { increment: boolean; whose: string; headers: boolean },
+  ): Promise<void> {
+    if (!check) return;
+    keys.set(request, key);
+    const result = await check(request, options.increment ? undefined : { increment: false });
+    if (result.isAllowed) return;
+    const over = options.increment ? result.isExceeded : result.remaining <= 0;
+    if (options.headers || over) {
+      reply.header('x-ratelimit-limit', result.max);
+      reply.header('x-ratelimit-remaining', over ? 0 : result.remaining);
+      reply.header('x-ratelimit-reset', result.ttlInSeconds);
     }
+    if (!over) return;
+    const wait = Math.max(1, result.ttlInSeconds);
+    reply.header('retry-after', wait);
+    const pause = Math.min(limits.refusalDelayMs ?? 0, wait * 1000);
+    if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+    throw new DomainError('rate-limited', `Too many requests from ${options.whose}; try again in ${wait} s.`);
+  }
+
+  return {
+    async early(request, reply, credential) {
+      if (credential === null) return;
+      const budget = known.get(digest(credential));
+      if (!budget) return;
+      const read = { increment: false, headers: false };
+      await apply(request, reply, perActor, budget.actor, { ...read, whose: 'you' });
+      await apply(request, reply, perOrganization, budget.organization, {
+        ...read,
+        whose: 'your organization',
+      });
+    },
+    async count(request, reply, credential) {
+      const actor = request.actor;
+      if (!actor) {
+        const key = `address:${clientAddress(request)}`;
+        await apply(request, reply, anonymous, key, {
+          increment: true,
+          whose: 'your address',
+          headers: true,
+        });
+        return;
+      }
+      const budget: Known = {
+        actor: actor.via.kind === 'token' ? `token:${actor.via.tokenId}` : `user:${actor.userId}`,
+        organization: `organization:${actor.organizationId}`,
+      };
+      if (credential !== null) {
+        const hash = digest(credential);
+        if (!known.has(hash)) {
+          if (known.size >= REMEMBERED) known.delete(known.keys().next().value as string);
+          known.set(hash, budget);
+        }
+      }
+      const counted = { increment: true };
+      await apply(request, reply, perActor, budget.actor, { ...counted, whose: 'you', headers: true });
+      await apply(request, reply, perOrganization, budget.organization, {
+        ...counted,
+        whose: 'your organization',
+        headers: perActor === null,
+      });
+    },
   };
 }
