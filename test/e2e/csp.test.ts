@@ -42,17 +42,17 @@ describe.skipIf(!chromiumAvailable())('the Content-Security-Policy in Chromium',
       if (/Content.Security.Policy/i.test(message.text())) console.push(message.text());
     });
     // Init scripts are injected by the browser itself, so the policy does not block this one.
-    await page.addInitScript(() => {
-      const seen: unknown[] = [];
-      (window as unknown as { __csp: unknown[] }).__csp = seen;
+    // (Strings, not functions: the server's TypeScript has no DOM types.)
+    await page.addInitScript(`
+      window.__csp = [];
       document.addEventListener('securitypolicyviolation', (event) => {
-        seen.push({
+        window.__csp.push({
           directive: event.violatedDirective,
           blocked: event.blockedURI,
-          source: `${event.sourceFile}:${event.lineNumber}`,
+          source: event.sourceFile + ':' + event.lineNumber,
         });
       });
-    });
+    `);
     return {
       page,
       violations: async () => [
@@ -70,9 +70,9 @@ describe.skipIf(!chromiumAvailable())('the Content-Security-Policy in Chromium',
     await page.locator('[data-email="radmin@contoso.example"]').click();
     await page.getByTestId('user-menu').waitFor();
     // Fluent's styles are in place: Griffel's <style> elements hold rules (a blocked sheet would be empty).
-    const rules = await page.evaluate(() =>
-      [...document.styleSheets].reduce((sum, sheet) => sum + sheet.cssRules.length, 0),
-    );
+    const rules = (await page.evaluate(
+      '[...document.styleSheets].reduce((sum, sheet) => sum + sheet.cssRules.length, 0)',
+    )) as number;
     expect(rules).toBeGreaterThan(100);
     await page.goto(`${server.url}/?tab=inbound`);
     const firstDeal = page.getByTestId('deal-grid').getByRole('link').first();
