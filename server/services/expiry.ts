@@ -8,7 +8,8 @@ import { insertEvents } from '../db/repositories/events.ts';
 import { newId } from '../ids.ts';
 import { inTransaction, nowIso, type ServiceContext } from './context.ts';
 
-const BATCH = 1000;
+// Records per transaction: larger batches write each touched index page once for many records.
+const BATCH = 5000;
 
 /**
  * Expires due records (all, one organization's, one record, or every record of the engagements of some

@@ -14,6 +14,13 @@ export interface NewEvent {
 
 /** Writes audit + outbox rows. Call it with the transaction that makes the change (DESIGN rule 5). */
 export async function insertEvents(db: Executor, events: readonly NewEvent[]): Promise<void> {
+  // In statements of at most 1,000 rows: SQLite takes at most 32,766 parameters per statement.
+  for (let start = 0; start < events.length; start += 1000) {
+    await insertEventRows(db, events.slice(start, start + 1000));
+  }
+}
+
+async function insertEventRows(db: Executor, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   await db
     .insertInto('events')
