@@ -6,6 +6,7 @@
  * sends, in turn:
  *
  *   A  nothing (the victim's baseline), and again as A2 after C (how much the baseline itself moves);
+ *   E  exactly its limit, evenly (a busy but well-behaved integration: what its budget itself costs others);
  *   B  10× its limit;
  *   C  as fast as BENCH_ABUSE_CONNECTIONS connections go (flat out);
  *   D  flat out again, on a server started with RATE_LIMIT_PER_MINUTE=0: what the limiter buys.
@@ -42,7 +43,7 @@ const VICTIM_PATH = '/api/v1/deals?view=inbound';
 const ABUSER_PATH = '/api/v1/deals?view=outbound&sort=value';
 
 export interface AbusePhase {
-  phase: 'A' | 'B' | 'C' | 'A2' | 'D';
+  phase: 'A' | 'E' | 'B' | 'C' | 'A2' | 'D';
   description: string;
   limitsOn: boolean;
   victim: { requestsPerSecond: number; p50: number; p90: number; p99: number; errors: number };
@@ -65,6 +66,8 @@ export interface AbuseResult {
   p99RatioB: number;
   p99RatioC: number;
   p99RatioD: number;
+  /** Victim p99 with the other organization at exactly its limit, over the baseline. */
+  p99RatioE: number;
 }
 
 async function freePort(): Promise<number> {
@@ -230,6 +233,7 @@ export async function abuseBench(dataDir: string): Promise<AbuseResult> {
   const victim: string[] = [];
   for (let i = 0; i < VICTIM_TOKENS; i++) victim.push(await tokenOf('radmin@fabrikam.example'));
   const abusers = {
+    E: await tokenOf('radmin@contoso.example'),
     B: await tokenOf('radmin@contoso.example'),
     C: await tokenOf('radmin@contoso.example'),
     D: await tokenOf('radmin@contoso.example'),
@@ -246,6 +250,18 @@ export async function abuseBench(dataDir: string): Promise<AbuseResult> {
     // Caches, prepared statements, the JIT.
     await warmUp(limited.base);
     phases.push(await phase(limited.base, { victim }, { phase: 'A', description: 'none', limitsOn: true }));
+    phases.push(
+      await phase(
+        limited.base,
+        { victim, abuser: abusers.E },
+        {
+          phase: 'E',
+          description: `exactly its limit (${LIMIT / 60} req/s)`,
+          limitsOn: true,
+          abuserRate: LIMIT / 60,
+        },
+      ),
+    );
     phases.push(
       await phase(
         limited.base,
@@ -308,6 +324,7 @@ export async function abuseBench(dataDir: string): Promise<AbuseResult> {
     p99RatioB: ratio('B'),
     p99RatioC: ratio('C'),
     p99RatioD: ratio('D'),
+    p99RatioE: ratio('E'),
   };
 }
 
@@ -337,7 +354,8 @@ generator (autocannon) runs in the benchmark's process on the same machine.
 ${rows}
 
 Victim p99 over its baseline (the mean of A and A2, ${result.baselineP99} ms): **${result.p99RatioB}×** with the
-abuser at 10× its limit (goal ≤ 1.2×: ${verdict}), ${result.p99RatioC}× with the abuser flat out, and
+abuser at 10× its limit (goal ≤ 1.2×: ${verdict}), ${result.p99RatioE}× with the other organization at exactly
+its limit (what its allowed budget itself costs), ${result.p99RatioC}× with the abuser flat out, and
 ${result.p99RatioD}× with the abuser flat out and no rate limits (what the limiter buys). Each abuser token
 starts with a full bucket: a burst of ${result.limitPerMinute / 10} requests is served at once, then
 ${result.limitPerMinute / 60} a second; the rest are 429s, refused without a database read and answered after

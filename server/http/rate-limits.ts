@@ -39,8 +39,9 @@ export interface RateLimits {
    */
   burstMs?: number;
   /**
-   * A refused request is answered this much later (at most its Retry-After; default 0): a client that retries
-   * in a tight loop, or floods, then gets one answer per connection per pause instead of thousands a second.
+   * A refused request is answered up to this much later (half to all of it, at most its Retry-After; default
+   * 0): a client that retries in a tight loop, or floods, then gets about one answer per connection per pause
+   * instead of thousands a second.
    */
   refusalDelayMs?: number;
 }
@@ -103,7 +104,8 @@ export async function createLimiter(app: FastifyInstance, limits: RateLimits): P
     if (!over) return;
     const wait = Math.max(1, result.ttlInSeconds);
     reply.header('retry-after', wait);
-    const pause = Math.min(limits.refusalDelayMs ?? 0, wait * 1000);
+    // Jittered (half to all of it), so a client's many connections do not come back all at once.
+    const pause = Math.min((limits.refusalDelayMs ?? 0) * (0.5 + Math.random() / 2), wait * 1000);
     if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
     throw new DomainError('rate-limited', `Too many requests from ${options.whose}; try again in ${wait} s.`);
   }
