@@ -5,6 +5,7 @@
  * Sections: `npm run bench` runs all; `npm run bench -- http dataset` picks.
  *   http        the API at scale against the real server (bench/http.ts; BENCH_TIER=S|M, default M)
  *   dataset     generating tiers S and M of the benchmark dataset on each engine (bench/dataset.ts)
+ *   abuse       one organization far over its rate limit while another works (bench/abuse.ts)
  *   directory   the customer directory's import and suggestions (bench/directory.ts)
  *   dispatcher  notices to a local SMTP sink (bench/dispatcher.ts)
  * Options (environment): BENCH_PG_URL (a PostgreSQL server where the bench may create its own databases; without
@@ -12,6 +13,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { abuseBench, abuseMarkdown } from './abuse.ts';
 import { datasetBench, datasetMarkdown } from './dataset-bench.ts';
 import { directoryBench, directoryMarkdown, writeDirectoryResults } from './directory.ts';
 import { dispatcherBench, dispatcherMarkdown } from './dispatcher.ts';
@@ -19,7 +21,7 @@ import { httpBench, httpMarkdown } from './http.ts';
 import { machineDescription, writeSection } from './report.ts';
 
 /** The sections `npm run bench -- <name…>` may pick; without names, all run. */
-const SECTIONS = ['http', 'dataset', 'directory', 'dispatcher'] as const;
+const SECTIONS = ['http', 'dataset', 'abuse', 'directory', 'dispatcher'] as const;
 
 async function main() {
   const picked = process.argv.slice(2);
@@ -42,6 +44,17 @@ async function main() {
     const rows = await datasetBench(dataDir);
     writeResults('dataset', date, rows);
     writeSection('dataset', 'Benchmark dataset: generation time per tier', datasetMarkdown(rows), date);
+  }
+  if (runs('abuse')) {
+    const date = new Date().toISOString();
+    const result = await abuseBench(dataDir);
+    writeResults('abuse', date, result);
+    writeSection(
+      'abuse',
+      'Fairness under abuse: one organization over its rate limit',
+      abuseMarkdown(result),
+      date,
+    );
   }
   if (runs('directory')) {
     const date = new Date().toISOString();
