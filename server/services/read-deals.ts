@@ -166,6 +166,9 @@ export async function listDeals(
       if (cursor?.k === null) nulls = nulls.where('p.id', cmp, cursor.i);
       rows = rows.concat(
         await nulls
+          // The key is null throughout; ordering by it too spells out the index order (PostgreSQL otherwise
+          // walks the primary key and filters).
+          .orderBy(column, order)
           .orderBy('p.id', order)
           .limit(query.limit + 1 - rows.length)
           .execute(),
