@@ -66,9 +66,19 @@ describe.each(DIALECTS)('transactions on %s', (dialect) => {
       .flatMap((i) => [`a-${String(i).padStart(2, '0')}-1`, `a-${String(i).padStart(2, '0')}-2`]);
     expect(await namesOf(env, 'a-')).toEqual(expected);
   });
+});
 
-  // PostgreSQL runs concurrent transactions side by side on several connections; SQLite one after another.
-  it.runIf(dialect === 'sqlite')('a work sees the writes of the works queued before it', async () => {
+// SQLite only: the group commit itself (PostgreSQL runs concurrent transactions side by side on its pool).
+describe('group commit on sqlite', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv('sqlite');
+  });
+  afterAll(async () => {
+    await env.close();
+  });
+
+  it('a work sees the writes of the works queued before it', async () => {
     await inTransaction(env.ctx, async (trx) => {
       await trx.insertInto('organizations').values(organization('b-first')).execute();
     });
@@ -85,7 +95,7 @@ describe.each(DIALECTS)('transactions on %s', (dialect) => {
     expect(seen).toBe(2);
   });
 
-  it.runIf(dialect === 'sqlite')('works that arrive together share one COMMIT', async () => {
+  it('works that arrive together share one COMMIT', async () => {
     const before = groupCommitStats(env.ctx.db);
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
@@ -104,64 +114,61 @@ describe.each(DIALECTS)('transactions on %s', (dialect) => {
     expect(await namesOf(env, 'c-')).toHaveLength(30);
   });
 
-  it.runIf(dialect === 'sqlite')(
-    'a COMMIT that fails reaches every work of its batch, and none of their writes exist',
-    async () => {
-      // Hold the connection with one work so the next three queue into one batch; one of them makes the
-      // COMMIT fail (a foreign key checked only at COMMIT).
-      let release = () => {};
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const holder = inTransaction(env.ctx, async (trx) => {
-        await trx.insertInto('organizations').values(organization('d-holder')).execute();
-        await gate;
-      });
-      const batch = [0, 1, 2].map((i) =>
-        inTransaction(env.ctx, async (trx) => {
-          if (i === 1) {
-            await sql`pragma defer_foreign_keys = on`.execute(trx);
-            await trx
-              .insertInto('locations')
-              .values({
-                id: 'd-dangling',
-                organization_id: 'no-such-organization',
-                name: 'x',
-                country: 'SE',
-                city: 'Lund',
-                created_at: '2026-06-01T09:00:00.000Z',
-              })
-              .execute();
-          }
+  it('a COMMIT that fails reaches every work of its batch, and none of their writes exist', async () => {
+    // Hold the connection with one work so the next three queue into one batch; one of them makes the
+    // COMMIT fail (a foreign key checked only at COMMIT).
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const holder = inTransaction(env.ctx, async (trx) => {
+      await trx.insertInto('organizations').values(organization('d-holder')).execute();
+      await gate;
+    });
+    const batch = [0, 1, 2].map((i) =>
+      inTransaction(env.ctx, async (trx) => {
+        if (i === 1) {
+          await sql`pragma defer_foreign_keys = on`.execute(trx);
           await trx
-            .insertInto('organizations')
-            .values(organization(`d-${i}`))
+            .insertInto('locations')
+            .values({
+              id: 'd-dangling',
+              organization_id: 'no-such-organization',
+              name: 'x',
+              country: 'SE',
+              city: 'Lund',
+              created_at: '2026-06-01T09:00:00.000Z',
+            })
             .execute();
-          return i;
-        }),
-      );
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      release();
-      await holder;
-      const results = await Promise.allSettled(batch);
-      for (const result of results) {
-        expect(result).toMatchObject({
-          status: 'rejected',
-          reason: { message: expect.stringMatching(/FOREIGN KEY/i) },
-        });
-      }
-      expect(await namesOf(env, 'd-')).toEqual(['d-holder']);
-      const dangling = await env.ctx.db
-        .selectFrom('locations')
-        .select('id')
-        .where('id', '=', 'd-dangling')
-        .execute();
-      expect(dangling).toEqual([]);
-      // The next work is not affected.
-      await inTransaction(env.ctx, async (trx) => {
-        await trx.insertInto('organizations').values(organization('d-after')).execute();
+        }
+        await trx
+          .insertInto('organizations')
+          .values(organization(`d-${i}`))
+          .execute();
+        return i;
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await holder;
+    const results = await Promise.allSettled(batch);
+    for (const result of results) {
+      expect(result).toMatchObject({
+        status: 'rejected',
+        reason: { message: expect.stringMatching(/FOREIGN KEY/i) },
       });
-      expect(await namesOf(env, 'd-')).toEqual(['d-after', 'd-holder']);
-    },
-  );
+    }
+    expect(await namesOf(env, 'd-')).toEqual(['d-holder']);
+    const dangling = await env.ctx.db
+      .selectFrom('locations')
+      .select('id')
+      .where('id', '=', 'd-dangling')
+      .execute();
+    expect(dangling).toEqual([]);
+    // The next work is not affected.
+    await inTransaction(env.ctx, async (trx) => {
+      await trx.insertInto('organizations').values(organization('d-after')).execute();
+    });
+    expect(await namesOf(env, 'd-')).toEqual(['d-after', 'd-holder']);
+  });
 });
