@@ -19,9 +19,7 @@
  * (default 30), BENCH_ABUSE_CONNECTIONS (default 16), BENCH_DEALS
  * (default 3000).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { systemClock } from '../server/clock.ts';
@@ -30,6 +28,7 @@ import { findUserByEmail } from '../server/db/repositories/users.ts';
 import { issueApiToken } from '../server/services/auth.ts';
 import type { ServiceContext } from '../server/services/context.ts';
 import { seedDemo } from '../server/services/seed-demo.ts';
+import { startProcess } from './processes.ts';
 
 const LIMIT = Number(process.env.BENCH_ABUSE_LIMIT ?? 600);
 /** The victim's tokens, each at half its limit: enough requests for a p99 that means something. */
@@ -70,57 +69,14 @@ export interface AbuseResult {
   p99RatioE: number;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
 /** `cosell serve` on the database, as its own process; resolves once it answers `probe`. */
 async function startServer(databaseUrl: string, limitPerMinute: number, probe: Record<string, string>) {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MINUTE: String(limitPerMinute),
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`cosell serve exited (${child.exitCode}): ${stderr}`);
-    try {
-      const response = await fetch(`${base}/api/v1/me`, { headers: probe });
-      if (response.status === 200) break;
-      throw new Error(`/api/v1/me: ${response.status} ${await response.text()}`);
-    } catch (error) {
-      if (!(error instanceof TypeError)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  return {
-    base,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return startProcess(
+    CLI,
+    ['serve'],
+    { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: String(limitPerMinute) },
+    { path: '/api/v1/me', headers: probe },
+  );
 }
 
 interface LoadOptions {

@@ -8,9 +8,8 @@
  * to it. Also: durable creates per second, the expiry sweep's records per second (with their outbox rows), the
  * server's peak RSS, cold start to the first served request and the database size on disk.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
@@ -21,6 +20,7 @@ import { issueApiToken } from '../server/services/auth.ts';
 import type { ServiceContext } from '../server/services/context.ts';
 import { expireDue } from '../server/services/expiry.ts';
 import { type Dataset, generateDataset, type Persona, TIERS, type TierName } from './dataset.ts';
+import { startProcess } from './processes.ts';
 
 const TIER = (process.env.BENCH_TIER ?? 'M') as TierName;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -56,69 +56,6 @@ export interface HttpBenchResult {
   connections: number;
   hello: number;
   engines: EngineResult[];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-interface Started {
-  child: ChildProcess;
-  base: string;
-  /** Milliseconds from spawn to the first answered request of `probe`. */
-  coldStartMs: number;
-  stop(): Promise<void>;
-}
-
-/** Spawns `tsx <script> [...args]` with PORT set and waits until `probe` answers 200. */
-async function startProcess(
-  script: string,
-  args: string[],
-  env: Record<string, string>,
-  probe: { path: string; headers?: Record<string, string> },
-): Promise<Started> {
-  const port = await freePort();
-  const began = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${script} exited (${child.exitCode}): ${stderr}`);
-    try {
-      const response = await fetch(`${base}${probe.path}`, { headers: probe.headers });
-      if (response.status === 200) break;
-      throw new Error(`${probe.path}: ${response.status} ${await response.text()}`);
-    } catch (error) {
-      if (!(error instanceof TypeError)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-  const coldStartMs = Math.round(performance.now() - began);
-  return {
-    child,
-    base,
-    coldStartMs,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 function rssOf(pid: number | undefined): { rss: number; peak: number } {
