@@ -3,6 +3,7 @@
  * Every string and array has an explicit limit (SPEC §14); the limits are visible in the OpenAPI document.
  */
 import { z } from 'zod';
+import { isIsoCountryCode } from './countries.ts';
 import {
   ACTIONS,
   CLOSE_REASONS,
@@ -29,6 +30,11 @@ export const LIMITS = {
   query: 200,
   pageSize: 100,
   idempotencyKey: 255,
+  /** Locations in one role's scope. */
+  scopeLocations: 100,
+  /** A tenant's domain (a DNS name). */
+  domain: 253,
+  password: 1024,
 } as const;
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
@@ -668,3 +674,188 @@ export const StageNamesBody = z
 export const StageNamesOut = z.object({
   stages: z.array(z.object({ name: z.string(), stage: z.string() })),
 });
+
+// ---------------------------------------------------------------- the organization: users, roles, locations, tenants
+
+/** Shortest password an admin may set for a user (the same rule as `cosell create-admin`). */
+export const MIN_PASSWORD_LENGTH = 12;
+
+const CountryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'expected an ISO 3166 two-letter country code')
+  .refine(isIsoCountryCode, 'not an assigned ISO 3166-1 alpha-2 country code');
+
+export const RoleScopeInput = z
+  .union([
+    z.literal('company'),
+    z.strictObject({
+      locationIds: z
+        .array(Id)
+        .min(1)
+        .max(LIMITS.scopeLocations)
+        .describe('Locations of your organization (GET /locations)'),
+    }),
+  ])
+  .describe(
+    '"company": the entire company. A set of locations only for referrals-admin and referrals-user; every ' +
+      'other role is company-wide.',
+  );
+
+export const RoleGrantInput = z.strictObject({
+  role: z
+    .enum(ROLES)
+    .describe(
+      'Partner organizations: partner-admin, referrals-admin, referrals-user, solutions-admin. The vendor: ' +
+        'vendor-admin, vendor-seller.',
+    ),
+  scope: RoleScopeInput.default('company'),
+});
+export type RoleGrantInput = z.infer<typeof RoleGrantInput>;
+
+const RoleGrants = z
+  .array(RoleGrantInput)
+  .min(1)
+  .max(ROLES.length)
+  .describe('Each role at most once; the list replaces the user’s roles');
+
+export const RoleGrantOut = z
+  .object({
+    role: z.enum(ROLES),
+    scope: z.union([z.literal('company'), z.object({ locationIds: z.array(z.string()) })]),
+  })
+  .meta({ id: 'RoleGrant' });
+
+const TenantRef = z.object({ id: z.string(), domain: z.string(), name: z.string() });
+
+export const CreateUserBody = z
+  .strictObject({
+    name: trimmed(LIMITS.name),
+    email: z.string().trim().max(LIMITS.email).pipe(z.email()).describe('Unique across the deployment'),
+    locale: z.enum(LOCALES).default('en').describe('Language of the UI and of e-mails'),
+    tenantId: Id.nullable()
+      .optional()
+      .describe('The linked tenant the user signs in through; omitted: yours (else your first one)'),
+    roles: RoleGrants,
+    password: z
+      .string()
+      .min(MIN_PASSWORD_LENGTH)
+      .max(LIMITS.password)
+      .optional()
+      .describe('Initial password; omitted: one is generated and returned once as `initialPassword`'),
+  })
+  .meta({ id: 'CreateUser' });
+
+export const PatchUserBody = z
+  .strictObject({
+    name: trimmed(LIMITS.name).optional(),
+    locale: z.enum(LOCALES).optional(),
+    tenantId: Id.nullable().optional().describe('A tenant linked to your organization, or null'),
+    roles: RoleGrants.optional(),
+    disabled: z
+      .boolean()
+      .optional()
+      .describe(
+        'true: the user can no longer sign in, and their sessions and API tokens stop working at once',
+      ),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'nothing to change')
+  .meta({ id: 'PatchUser' });
+
+export const OrganizationUserOut = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    locale: z.string(),
+    tenant: TenantRef.nullable().describe('The tenant the user signs in through'),
+    roles: z.array(RoleGrantOut),
+    disabled: z.boolean(),
+    disabledAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'OrganizationUser' });
+
+export const CreatedUserOut = OrganizationUserOut.extend({
+  initialPassword: z
+    .string()
+    .nullable()
+    .describe('The generated password, shown only in this response; null when the request gave one'),
+}).meta({ id: 'CreatedUser' });
+
+export const UserListQuery = z.strictObject({
+  ...PageQuery,
+  q: z.string().trim().min(1).max(LIMITS.query).optional().describe('Part of the name or e-mail address'),
+});
+
+export const UserListOut = z.object({
+  items: z.array(OrganizationUserOut),
+  nextCursor: z.string().nullable(),
+});
+
+export const PasswordResetOut = z.object({
+  initialPassword: z.string().describe('The new password, shown only in this response'),
+});
+
+export const LocationBody = z
+  .strictObject({
+    name: trimmed(LIMITS.name).describe('Unique within your organization (case-insensitive)'),
+    country: CountryCode,
+    city: trimmed(LIMITS.shortText),
+  })
+  .meta({ id: 'LocationChange' });
+
+export const PatchLocationBody = z
+  .strictObject({
+    name: LocationBody.shape.name.optional(),
+    country: CountryCode.optional(),
+    city: trimmed(LIMITS.shortText).optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'nothing to change')
+  .meta({ id: 'PatchLocation' });
+
+export const LocationOut = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    country: z.string(),
+    city: z.string(),
+    createdAt: z.string(),
+    inUse: z
+      .boolean()
+      .describe('Deals, role scopes, solutions or routing rules use it: it cannot be deleted'),
+  })
+  .meta({ id: 'Location' });
+
+export const LinkTenantBody = z
+  .strictObject({
+    domain: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .min(3)
+      .max(LIMITS.domain)
+      .regex(
+        /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/,
+        'expected a domain name such as contoso.onmicrosoft.com',
+      )
+      .describe('The identity domain (sign-in tenant); one organization per domain'),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(LIMITS.shortText)
+      .optional()
+      .describe('Display name; omitted: the domain'),
+  })
+  .meta({ id: 'LinkTenant' });
+
+export const TenantOut = z
+  .object({
+    id: z.string(),
+    domain: z.string(),
+    name: z.string(),
+    createdAt: z.string(),
+    current: z.boolean().describe('You are signed in through this tenant'),
+    activeUsers: z.number().int().describe('Users who sign in through it and are not disabled'),
+  })
+  .meta({ id: 'Tenant' });

@@ -24,6 +24,7 @@ import { demoPersonaRoutes } from './http/demo-personas.ts';
 import { directoryRoutes } from './http/directory.ts';
 import { lifecycleRoutes } from './http/lifecycle.ts';
 import { noticeRoutes } from './http/notices.ts';
+import { organizationRoutes } from './http/organization.ts';
 import { createLimiter, type RateLimits } from './http/rate-limits.ts';
 import { registerSecurityHeaders, setSecurityHeaders } from './http/security-headers.ts';
 import { webApp } from './http/web-app.ts';
@@ -164,6 +165,7 @@ export async function build(ctx: ServiceContext, options: BuildOptions = {}): Pr
       await api.register(dealRoutes(ctx));
       await api.register(adminRoutes(ctx));
       await api.register(noticeRoutes(ctx));
+      await api.register(organizationRoutes(ctx));
       if (ctx.clock.movable) await api.register(demoRoutes(ctx));
       await api.register(demoPersonaRoutes(ctx));
     },

@@ -40,6 +40,31 @@ export const ERROR_CODES = {
     status: 409,
     message: 'Only a delivery that gave up (a dead letter) can be retried.',
   },
+  'user-exists': { status: 409, message: 'A user with this e-mail address exists.' },
+  'own-account': {
+    status: 409,
+    message: 'You cannot do this to your own account; ask another admin of your organization.',
+  },
+  'last-admin': {
+    status: 409,
+    message: 'Your organization must keep at least one active admin; make someone else an admin first.',
+  },
+  'location-in-use': {
+    status: 409,
+    message: 'Deals, role scopes, solutions or routing rules use this location; it cannot be deleted.',
+  },
+  'last-location': { status: 409, message: 'Your organization must keep at least one location.' },
+  'location-name-taken': { status: 409, message: 'Your organization has a location with this name.' },
+  'tenant-already-linked': { status: 409, message: 'This tenant is already linked to an organization.' },
+  'current-tenant': {
+    status: 409,
+    message: 'You are signed in through this tenant; unlink it while signed in through another one.',
+  },
+  'last-tenant': { status: 409, message: 'Your organization must keep at least one linked tenant.' },
+  'tenant-in-use': {
+    status: 409,
+    message: 'Users sign in through this tenant; move them to another tenant or disable them first.',
+  },
   'webhook-url-refused': {
     status: 400,
     message:

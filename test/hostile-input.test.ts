@@ -80,7 +80,11 @@ interface Fixtures {
   deadLetter: string;
   notification: string;
   rule: string;
-  cursors: Record<'deals' | 'events' | 'notifications' | 'deliveries' | 'deadLetters', string[]>;
+  /** The vendor's own: a location to change, one to delete, a tenant to unlink (the vendor has two). */
+  location: string;
+  spareLocation: string;
+  spareTenant: string;
+  cursors: Record<'deals' | 'events' | 'notifications' | 'deliveries' | 'deadLetters' | 'users', string[]>;
   sessions: Record<UserKey, Session>;
 }
 
@@ -202,6 +206,32 @@ function baselines(f: Fixtures): Record<string, RouteBaseline> {
       user: 'radmin',
       body: { stages: [{ name: 'Discovery', stage: 'qualified' }] },
     },
+    'GET /api/v1/users': { user: 'vadmin', query: { limit: '1' }, cursors: f.cursors.users },
+    'POST /api/v1/users': {
+      user: 'vadmin',
+      body: {
+        name: 'Hostile Seller',
+        email: 'hostile.seller@northwind.example',
+        roles: [{ role: 'vendor-seller', scope: 'company' }],
+      },
+    },
+    'GET /api/v1/users/{id}': { user: 'vadmin', params: { id: w.users.otherSeller.id } },
+    'PATCH /api/v1/users/{id}': {
+      user: 'vadmin',
+      params: { id: w.users.otherSeller.id },
+      body: { name: 'Hostile Renamed', roles: [{ role: 'vendor-seller', scope: 'company' }] },
+    },
+    'POST /api/v1/users/{id}/reset-password': { user: 'vadmin', params: { id: w.users.otherSeller.id } },
+    'GET /api/v1/locations': { user: 'vadmin' },
+    'POST /api/v1/locations': {
+      user: 'vadmin',
+      body: { name: 'Northwind Lund', country: 'SE', city: 'Lund' },
+    },
+    'PATCH /api/v1/locations/{id}': { user: 'vadmin', params: { id: f.location }, body: { city: 'Malmö' } },
+    'DELETE /api/v1/locations/{id}': { user: 'vadmin', params: { id: f.spareLocation } },
+    'GET /api/v1/tenants': { user: 'vadmin' },
+    'POST /api/v1/tenants': { user: 'vadmin', body: { domain: 'hostile.example', name: 'Hostile' } },
+    'DELETE /api/v1/tenants/{id}': { user: 'vadmin', params: { id: f.spareTenant } },
     'GET /api/v1/demo/clock': { user: 'vadmin' },
     'POST /api/v1/demo/clock': { user: 'vadmin', body: { advance: 'P1D' } },
     'GET /api/v1/demo/personas': { user: null },
@@ -284,6 +314,12 @@ describe.each(DIALECTS)('hostile input generated from the OpenAPI document on %s
     fx.rule = (
       await post(w.users.radmin, '/api/v1/routing-rules', { country: 'SE', locationId: w.stockholm.id })
     ).id;
+    const place = (name: string) =>
+      post(w.users.vadmin, '/api/v1/locations', { name, country: 'SE', city: 'Stockholm' });
+    fx.location = (await place('Northwind Stockholm')).id;
+    fx.spareLocation = (await place('Northwind Spare')).id;
+    await post(w.users.vadmin, '/api/v1/tenants', { domain: 'northwind.example' });
+    fx.spareTenant = (await post(w.users.vadmin, '/api/v1/tenants', { domain: 'northwind-emea.example' })).id;
 
     // One dispatcher round: in-app notifications for Litware, webhook deliveries to a closed port, which give up
     // at once and become dead letters.
@@ -323,6 +359,7 @@ describe.each(DIALECTS)('hostile input generated from the OpenAPI document on %s
       notifications: [notifications.nextCursor],
       deliveries: [deliveries.nextCursor],
       deadLetters: [dead.nextCursor],
+      users: [(await get(w.users.vadmin, '/api/v1/users?limit=1')).nextCursor],
     };
     for (const [name, list] of Object.entries(fx.cursors)) {
       expect(

@@ -4,6 +4,7 @@
  * caller's own language (PATCH /me) that e-mails are written in.
  */
 import type { Actor } from '../access/actor.ts';
+import { updateUser } from '../db/repositories/users.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { isLocale, NOTICE_KINDS, type NoticeData, type NoticeKind } from '../mail/templates.ts';
 import { nowIso, type ServiceContext } from './context.ts';
@@ -156,7 +157,7 @@ export async function setPreferences(
 /** The caller's language for e-mails and the UI (en, zh-TW, zh-CN, ru, sv). */
 export async function setLocale(ctx: ServiceContext, actor: Actor, locale: string): Promise<void> {
   if (!isLocale(locale)) throw new DomainError('invalid-input', 'Unsupported locale.', 'locale');
-  await ctx.db.updateTable('users').set({ locale }).where('id', '=', actor.userId).execute();
+  await updateUser(ctx.db, actor.userId, { locale });
 }
 
 /** Who administers an organization's delivery settings: entire-company referrals admins, vendor admins. */

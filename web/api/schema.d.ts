@@ -3237,6 +3237,660 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The users of your organization with their roles and scopes, by name; cursor paging
+     * @description Partner-admin (vendor: vendor-admin) only. Disabled users are listed too (`disabled: true`).
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description The `nextCursor` of the previous page */
+          cursor?: string;
+          /** @description Part of the name or e-mail address */
+          q?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['OrganizationUser'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Add a user to your organization with their roles
+     * @description Partner-admin (vendor: vendor-admin) only. Roles must fit your organization (partner roles or vendor roles); only referrals-admin and referrals-user take a set of your locations as their scope, other roles are company-wide (else 400 at the field). An e-mail address that any user has is 409 `user-exists`. Without `password` one is generated and returned once as `initialPassword`: hand it over, it is not shown again.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CreateUserInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CreatedUser'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One user of your organization
+     * @description Partner-admin (vendor: vendor-admin) only.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description An opaque identifier */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['OrganizationUser'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Change a user: name, language, tenant, roles and scopes (replaced as a whole), disable or enable
+     * @description Partner-admin (vendor: vendor-admin) only. Disabling ends the user’s sessions and stops their API tokens at once (enabling again makes the tokens work again; sessions do not come back). You cannot disable yourself (409 `own-account`), and your organization keeps at least one active admin (409 `last-admin`).
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description An opaque identifier */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['PatchUserInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['OrganizationUser'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/users/{id}/reset-password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Give another user a new generated password, returned once; their sessions end
+     * @description Partner-admin (vendor: vendor-admin) only. Not for yourself (409 `own-account`).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description An opaque identifier */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description The new password, shown only in this response */
+              initialPassword: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/locations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your organization’s locations, oldest (the default) first
+     * @description Partner-admin (vendor: vendor-admin) only.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Location'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Add a location
+     * @description Partner-admin (vendor: vendor-admin) only. Names are unique in your organization, case-insensitively (409 `location-name-taken`).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['LocationChangeInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Location'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/locations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Delete a location nothing uses
+     * @description Partner-admin (vendor: vendor-admin) only. Refused with 409 `location-in-use` while deals, role scopes, solutions or routing rules use it (`inUse` in the list says so), and with 409 `last-location` for the only one.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description An opaque identifier */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Rename a location or change its country or city
+     * @description Partner-admin (vendor: vendor-admin) only. Deals, scopes and rules keep pointing at it.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description An opaque identifier */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['PatchLocationInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Location'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/tenants': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The sign-in tenants linked to your organization; `current` is the one you are in
+     * @description Partner-admin (vendor: vendor-admin) only. Everything your organization sees is visible from each of them.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Tenant'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Link a sign-in tenant (an identity domain) to your organization
+     * @description Partner-admin (vendor: vendor-admin) only. A domain linked to any organization already is 409 `tenant-already-linked`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['LinkTenantInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Tenant'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tenants/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Unlink a tenant
+     * @description Partner-admin (vendor: vendor-admin) only. Refused (409) for the tenant you are signed in through (`current-tenant`), for the last one (`last-tenant`) and while active users sign in through it (`tenant-in-use`: move them first).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description An opaque identifier */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/demo/personas': {
     parameters: {
       query?: never;
@@ -3865,6 +4519,164 @@ export interface components {
         stage: 'created' | 'accepted' | 'qualified' | 'developed' | 'proposed' | 'negotiated' | 'won';
       }[];
     };
+    RoleGrantInput: {
+      /** @enum {string} */
+      role:
+        | 'partner-admin'
+        | 'referrals-admin'
+        | 'referrals-user'
+        | 'solutions-admin'
+        | 'vendor-admin'
+        | 'vendor-seller';
+      scope:
+        | 'company'
+        | {
+            locationIds: string[];
+          };
+    };
+    CreateUserInput: {
+      name: string;
+      /** @description Unique across the deployment */
+      email: string;
+      /**
+       * @description Language of the UI and of e-mails
+       * @default en
+       * @enum {string}
+       */
+      locale: 'en' | 'zh-TW' | 'zh-CN' | 'ru' | 'sv';
+      /** @description The linked tenant the user signs in through; omitted: yours (else your first one) */
+      tenantId?: string | null;
+      /** @description Each role at most once; the list replaces the user’s roles */
+      roles: {
+        /**
+         * @description Partner organizations: partner-admin, referrals-admin, referrals-user, solutions-admin. The vendor: vendor-admin, vendor-seller.
+         * @enum {string}
+         */
+        role:
+          | 'partner-admin'
+          | 'referrals-admin'
+          | 'referrals-user'
+          | 'solutions-admin'
+          | 'vendor-admin'
+          | 'vendor-seller';
+        /**
+         * @description "company": the entire company. A set of locations only for referrals-admin and referrals-user; every other role is company-wide.
+         * @default company
+         */
+        scope:
+          | 'company'
+          | {
+              /** @description Locations of your organization (GET /locations) */
+              locationIds: string[];
+            };
+      }[];
+      /** @description Initial password; omitted: one is generated and returned once as `initialPassword` */
+      password?: string;
+    };
+    PatchUserInput: {
+      name?: string;
+      /** @enum {string} */
+      locale?: 'en' | 'zh-TW' | 'zh-CN' | 'ru' | 'sv';
+      /** @description A tenant linked to your organization, or null */
+      tenantId?: string | null;
+      /** @description Each role at most once; the list replaces the user’s roles */
+      roles?: {
+        /**
+         * @description Partner organizations: partner-admin, referrals-admin, referrals-user, solutions-admin. The vendor: vendor-admin, vendor-seller.
+         * @enum {string}
+         */
+        role:
+          | 'partner-admin'
+          | 'referrals-admin'
+          | 'referrals-user'
+          | 'solutions-admin'
+          | 'vendor-admin'
+          | 'vendor-seller';
+        /**
+         * @description "company": the entire company. A set of locations only for referrals-admin and referrals-user; every other role is company-wide.
+         * @default company
+         */
+        scope:
+          | 'company'
+          | {
+              /** @description Locations of your organization (GET /locations) */
+              locationIds: string[];
+            };
+      }[];
+      /** @description true: the user can no longer sign in, and their sessions and API tokens stop working at once */
+      disabled?: boolean;
+    };
+    OrganizationUserInput: {
+      id: string;
+      name: string;
+      email: string;
+      locale: string;
+      /** @description The tenant the user signs in through */
+      tenant: {
+        id: string;
+        domain: string;
+        name: string;
+      } | null;
+      roles: components['schemas']['RoleGrantInput'][];
+      disabled: boolean;
+      disabledAt: string | null;
+      createdAt: string;
+    };
+    CreatedUserInput: {
+      id: string;
+      name: string;
+      email: string;
+      locale: string;
+      /** @description The tenant the user signs in through */
+      tenant: {
+        id: string;
+        domain: string;
+        name: string;
+      } | null;
+      roles: components['schemas']['RoleGrantInput'][];
+      disabled: boolean;
+      disabledAt: string | null;
+      createdAt: string;
+      /** @description The generated password, shown only in this response; null when the request gave one */
+      initialPassword: string | null;
+    };
+    LocationChangeInput: {
+      /** @description Unique within your organization (case-insensitive) */
+      name: string;
+      country: string;
+      city: string;
+    };
+    PatchLocationInput: {
+      /** @description Unique within your organization (case-insensitive) */
+      name?: string;
+      country?: string;
+      city?: string;
+    };
+    LocationInput: {
+      id: string;
+      name: string;
+      country: string;
+      city: string;
+      createdAt: string;
+      /** @description Deals, role scopes, solutions or routing rules use it: it cannot be deleted */
+      inUse: boolean;
+    };
+    LinkTenantInput: {
+      /** @description The identity domain (sign-in tenant); one organization per domain */
+      domain: string;
+      /** @description Display name; omitted: the domain */
+      name?: string;
+    };
+    TenantInput: {
+      id: string;
+      domain: string;
+      name: string;
+      createdAt: string;
+      /** @description You are signed in through this tenant */
+      current: boolean;
+      /** @description Users who sign in through it and are not disabled */
+      activeUsers: number;
+    };
     CompanyImportResultInput: {
       /** @description Data rows read (the header not counted), good and bad */
       read: number;
@@ -4461,6 +5273,167 @@ export interface components {
          */
         stage: 'created' | 'accepted' | 'qualified' | 'developed' | 'proposed' | 'negotiated' | 'won';
       }[];
+    };
+    RoleGrant: {
+      /** @enum {string} */
+      role:
+        | 'partner-admin'
+        | 'referrals-admin'
+        | 'referrals-user'
+        | 'solutions-admin'
+        | 'vendor-admin'
+        | 'vendor-seller';
+      scope:
+        | 'company'
+        | {
+            locationIds: string[];
+          };
+    };
+    CreateUser: {
+      name: string;
+      /**
+       * Format: email
+       * @description Unique across the deployment
+       */
+      email: string;
+      /**
+       * @description Language of the UI and of e-mails
+       * @default en
+       * @enum {string}
+       */
+      locale: 'en' | 'zh-TW' | 'zh-CN' | 'ru' | 'sv';
+      /** @description The linked tenant the user signs in through; omitted: yours (else your first one) */
+      tenantId?: string | null;
+      /** @description Each role at most once; the list replaces the user’s roles */
+      roles: {
+        /**
+         * @description Partner organizations: partner-admin, referrals-admin, referrals-user, solutions-admin. The vendor: vendor-admin, vendor-seller.
+         * @enum {string}
+         */
+        role:
+          | 'partner-admin'
+          | 'referrals-admin'
+          | 'referrals-user'
+          | 'solutions-admin'
+          | 'vendor-admin'
+          | 'vendor-seller';
+        /**
+         * @description "company": the entire company. A set of locations only for referrals-admin and referrals-user; every other role is company-wide.
+         * @default company
+         */
+        scope:
+          | 'company'
+          | {
+              /** @description Locations of your organization (GET /locations) */
+              locationIds: string[];
+            };
+      }[];
+      /** @description Initial password; omitted: one is generated and returned once as `initialPassword` */
+      password?: string;
+    };
+    PatchUser: {
+      name?: string;
+      /** @enum {string} */
+      locale?: 'en' | 'zh-TW' | 'zh-CN' | 'ru' | 'sv';
+      /** @description A tenant linked to your organization, or null */
+      tenantId?: string | null;
+      /** @description Each role at most once; the list replaces the user’s roles */
+      roles?: {
+        /**
+         * @description Partner organizations: partner-admin, referrals-admin, referrals-user, solutions-admin. The vendor: vendor-admin, vendor-seller.
+         * @enum {string}
+         */
+        role:
+          | 'partner-admin'
+          | 'referrals-admin'
+          | 'referrals-user'
+          | 'solutions-admin'
+          | 'vendor-admin'
+          | 'vendor-seller';
+        /**
+         * @description "company": the entire company. A set of locations only for referrals-admin and referrals-user; every other role is company-wide.
+         * @default company
+         */
+        scope:
+          | 'company'
+          | {
+              /** @description Locations of your organization (GET /locations) */
+              locationIds: string[];
+            };
+      }[];
+      /** @description true: the user can no longer sign in, and their sessions and API tokens stop working at once */
+      disabled?: boolean;
+    };
+    OrganizationUser: {
+      id: string;
+      name: string;
+      email: string;
+      locale: string;
+      /** @description The tenant the user signs in through */
+      tenant: {
+        id: string;
+        domain: string;
+        name: string;
+      } | null;
+      roles: components['schemas']['RoleGrant'][];
+      disabled: boolean;
+      disabledAt: string | null;
+      createdAt: string;
+    };
+    CreatedUser: {
+      id: string;
+      name: string;
+      email: string;
+      locale: string;
+      /** @description The tenant the user signs in through */
+      tenant: {
+        id: string;
+        domain: string;
+        name: string;
+      } | null;
+      roles: components['schemas']['RoleGrant'][];
+      disabled: boolean;
+      disabledAt: string | null;
+      createdAt: string;
+      /** @description The generated password, shown only in this response; null when the request gave one */
+      initialPassword: string | null;
+    };
+    LocationChange: {
+      /** @description Unique within your organization (case-insensitive) */
+      name: string;
+      country: string;
+      city: string;
+    };
+    PatchLocation: {
+      /** @description Unique within your organization (case-insensitive) */
+      name?: string;
+      country?: string;
+      city?: string;
+    };
+    Location: {
+      id: string;
+      name: string;
+      country: string;
+      city: string;
+      createdAt: string;
+      /** @description Deals, role scopes, solutions or routing rules use it: it cannot be deleted */
+      inUse: boolean;
+    };
+    LinkTenant: {
+      /** @description The identity domain (sign-in tenant); one organization per domain */
+      domain: string;
+      /** @description Display name; omitted: the domain */
+      name?: string;
+    };
+    Tenant: {
+      id: string;
+      domain: string;
+      name: string;
+      createdAt: string;
+      /** @description You are signed in through this tenant */
+      current: boolean;
+      /** @description Users who sign in through it and are not disabled */
+      activeUsers: number;
     };
     CompanyImportResult: {
       /** @description Data rows read (the header not counted), good and bad */

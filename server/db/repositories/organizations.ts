@@ -1,5 +1,9 @@
-import type { Insertable } from 'kysely';
-import type { Executor } from '../database.ts';
+/**
+ * Organizations, their locations and their tenants. Every write to `tenants` goes through this file (and every
+ * write to users, roles and tokens through users.ts), so a cache of callers has one place to hook.
+ */
+import type { Insertable, Updateable } from 'kysely';
+import type { Dialect, Executor } from '../database.ts';
 import { likeEscaped } from '../like.ts';
 import type { LocationsTable, OrganizationsTable, TenantsTable } from '../schema.ts';
 
@@ -65,4 +69,98 @@ export async function searchPartners(
     query = query.where((eb) => likeEscaped(eb.fn('lower', ['name']), pattern));
   }
   return query.orderBy('name').orderBy('id').limit(options.limit).execute();
+}
+
+// ---------------------------------------------------------------- administration of an organization
+
+/**
+ * Serializes the organization's administrative changes (users, roles, locations, tenants) until the
+ * transaction ends: on PostgreSQL a row lock on the organization; on SQLite transactions already run one at a
+ * time (db/group-commit.ts).
+ */
+export async function lockOrganization(
+  db: Executor,
+  dialect: Dialect,
+  organizationId: string,
+): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await db.selectFrom('organizations').select('id').where('id', '=', organizationId).forUpdate().execute();
+}
+
+export async function getOrganizationLocation(db: Executor, organizationId: string, id: string) {
+  return db
+    .selectFrom('locations')
+    .selectAll()
+    .where('id', '=', id)
+    .where('organization_id', '=', organizationId)
+    .executeTakeFirst();
+}
+
+export async function updateLocation(
+  db: Executor,
+  id: string,
+  changes: Pick<Updateable<LocationsTable>, 'name' | 'country' | 'city'>,
+): Promise<void> {
+  if (Object.keys(changes).length === 0) return;
+  await db.updateTable('locations').set(changes).where('id', '=', id).execute();
+}
+
+export async function deleteLocation(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('locations').where('id', '=', id).execute();
+}
+
+/** What uses a location besides role scopes (users.ts): deals, solutions, routing rules. */
+export async function locationUses(db: Executor, organizationId: string, locationId: string) {
+  const exists = async (query: { executeTakeFirst(): Promise<unknown> }) =>
+    (await query.executeTakeFirst()) !== undefined;
+  return {
+    // participants_view_location_* lead with (organization_id, location_id).
+    deals: await exists(
+      db
+        .selectFrom('participants')
+        .select('id')
+        .where('organization_id', '=', organizationId)
+        .where('location_id', '=', locationId)
+        .limit(1),
+    ),
+    solutions: await exists(
+      db
+        .selectFrom('solutions')
+        .select('id')
+        .where('organization_id', '=', organizationId)
+        .where('location_id', '=', locationId)
+        .limit(1),
+    ),
+    routingRules: await exists(
+      db
+        .selectFrom('routing_rules')
+        .select('id')
+        .where('organization_id', '=', organizationId)
+        .where('location_id', '=', locationId)
+        .limit(1),
+    ),
+  };
+}
+
+/** Tenants of the organization with their creation time, oldest first. */
+export async function tenantRowsOf(db: Executor, organizationId: string) {
+  return db
+    .selectFrom('tenants')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function findTenantByDomain(db: Executor, domain: string) {
+  return db
+    .selectFrom('tenants')
+    .select(['id', 'organization_id'])
+    .where('domain', '=', domain)
+    .executeTakeFirst();
+}
+
+export async function deleteTenant(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('tenants').where('id', '=', id).execute();
 }

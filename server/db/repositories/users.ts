@@ -1,5 +1,11 @@
-import type { Insertable } from 'kysely';
+/**
+ * Users, their role grants, sessions and API tokens. Every write to `users`, `user_roles` and `api_tokens` goes
+ * through a function of this file (and every write to `tenants` through organizations.ts), so a cache of
+ * callers (server/services/auth.ts) has one place to be told that a user, their roles or a token changed.
+ */
+import type { Insertable, Updateable } from 'kysely';
 import type { Executor } from '../database.ts';
+import { likeEscaped } from '../like.ts';
 import type { ApiTokensTable, SessionsTable, UserRolesTable, UsersTable } from '../schema.ts';
 
 export async function insertUser(db: Executor, row: Insertable<UsersTable>): Promise<void> {
@@ -76,4 +82,139 @@ export async function revokeApiToken(db: Executor, userId: string, id: string, a
 }
 export async function touchApiToken(db: Executor, id: string, at: string): Promise<void> {
   await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+}
+
+// ---------------------------------------------------------------- administration of an organization's users
+
+/** One user of the organization (any state), or undefined. */
+export async function getOrganizationUser(db: Executor, organizationId: string, userId: string) {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', userId)
+    .where('organization_id', '=', organizationId)
+    .executeTakeFirst();
+}
+
+/**
+ * A page of the organization's users ordered by name then id, after `after` (the last row of the previous
+ * page); `pattern` (already LIKE-escaped, lower case, with its wildcards) matches the name or the e-mail.
+ */
+export async function organizationUsers(
+  db: Executor,
+  organizationId: string,
+  options: { limit: number; after?: { name: string; id: string } | undefined; pattern?: string | undefined },
+) {
+  let query = db.selectFrom('users').selectAll().where('organization_id', '=', organizationId);
+  if (options.pattern) {
+    const pattern = options.pattern;
+    query = query.where((eb) =>
+      eb.or([likeEscaped(eb.fn('lower', ['name']), pattern), likeEscaped(eb.ref('email'), pattern)]),
+    );
+  }
+  if (options.after) {
+    const { name, id } = options.after;
+    query = query.where((eb) =>
+      eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]),
+    );
+  }
+  return query.orderBy('name').orderBy('id').limit(options.limit).execute();
+}
+
+export async function rolesOfUsers(db: Executor, userIds: readonly string[]) {
+  if (userIds.length === 0) return [];
+  return db
+    .selectFrom('user_roles')
+    .select(['user_id', 'role', 'location_id'])
+    .where('user_id', 'in', userIds)
+    .execute();
+}
+
+export async function updateUser(
+  db: Executor,
+  userId: string,
+  changes: Pick<Updateable<UsersTable>, 'name' | 'locale' | 'tenant_id' | 'disabled_at' | 'password_hash'>,
+): Promise<void> {
+  if (Object.keys(changes).length === 0) return;
+  await db.updateTable('users').set(changes).where('id', '=', userId).execute();
+}
+
+/** Replaces a user's role grants. */
+export async function replaceRoles(
+  db: Executor,
+  userId: string,
+  rows: Insertable<UserRolesTable>[],
+): Promise<void> {
+  await db.deleteFrom('user_roles').where('user_id', '=', userId).execute();
+  await insertRoles(db, rows);
+}
+
+/** Ends every session of a user (disabled, or given a new password). */
+export async function revokeSessionsOf(db: Executor, userId: string, at: string): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/** Users of the organization who hold `role` and are not disabled, other than `exceptUserId`. */
+export async function countActiveHolders(
+  db: Executor,
+  organizationId: string,
+  role: string,
+  exceptUserId: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('users as u')
+    .where('u.organization_id', '=', organizationId)
+    .where('u.disabled_at', 'is', null)
+    .where('u.id', '!=', exceptUserId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('user_roles as r')
+          .select('r.id')
+          .whereRef('r.user_id', '=', 'u.id')
+          .where('r.role', '=', role),
+      ),
+    )
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Users per tenant of the organization who are not disabled. */
+export async function activeUsersPerTenant(
+  db: Executor,
+  organizationId: string,
+): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('users')
+    .select((eb) => ['tenant_id', eb.fn.countAll().as('n')])
+    .where('organization_id', '=', organizationId)
+    .where('disabled_at', 'is', null)
+    .where('tenant_id', 'is not', null)
+    .groupBy('tenant_id')
+    .execute();
+  return new Map(rows.map((r) => [r.tenant_id as string, Number(r.n)]));
+}
+
+/** Detaches the (disabled) users still pointing at a tenant that is being unlinked. */
+export async function detachUsersFromTenant(db: Executor, tenantId: string): Promise<void> {
+  await db.updateTable('users').set({ tenant_id: null }).where('tenant_id', '=', tenantId).execute();
+}
+
+/** The locations that some role scope of the organization's users names (through the users index). */
+export async function locationsInRoleScopes(db: Executor, organizationId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('users as u')
+    .innerJoin('user_roles as r', 'r.user_id', 'u.id')
+    .select('r.location_id')
+    .distinct()
+    .where('u.organization_id', '=', organizationId)
+    .where('r.location_id', 'is not', null)
+    .execute();
+  return new Set(rows.map((r) => r.location_id as string));
 }
