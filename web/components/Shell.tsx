@@ -28,7 +28,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { api, type Me, setCsrfToken } from '../api/client.ts';
 import i18next, { isLanguage, LANGUAGES, type Language, setLanguage } from '../i18n/index.ts';
-import { hasRole, ME_KEY, worksDeals } from '../session.ts';
+import { ME_KEY, worksDeals } from '../session.ts';
 import { label, ROLE_LABELS } from '../terms.ts';
 
 const useStyles = makeStyles({
@@ -117,7 +117,6 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
     );
   };
 
-  const admin = hasRole(me, 'partner-admin', 'referrals-admin', 'vendor-admin');
   const tenant = me.tenant ?? me.organization.tenants[0] ?? null;
 
   return (
@@ -140,7 +139,7 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
         <nav className={styles.nav} aria-label={t('Main')}>
           {worksDeals(me) && navItem('/', t('Co-sell deals'), null)}
           {worksDeals(me) && navItem('/deals/new', t('New deal'), <AddRegular aria-hidden />)}
-          {admin && navItem('/settings', t('Settings'), <SettingsRegular aria-hidden />)}
+          {navItem('/settings', t('Settings'), <SettingsRegular aria-hidden />)}
         </nav>
         <Menu>
           <MenuTrigger disableButtonEnhancement>

@@ -152,7 +152,7 @@ export function Home() {
         <Title2 as="h1">{t('Welcome, {{name}}', { name: me.user.name })}</Title2>
         <Body1>
           {t(
-            'Your roles do not include working deals. A referrals admin of your organization can give you a referrals role.',
+            'Your roles do not include working deals. Your organization’s admin can give you a referrals role under Settings.',
           )}
         </Body1>
         <RouterLink to="/settings">{t('Settings')}</RouterLink>
