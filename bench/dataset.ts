@@ -20,6 +20,11 @@ import { CLOSE_REASONS, type DealType, HELP_TYPES, STANDARD_STAGES } from '../co
 import { minorDigits } from '../core/money.ts';
 import { normalizeForSearch } from '../core/text.ts';
 import { type DatabaseHandle, sqliteHandleOf } from '../server/db/database.ts';
+import {
+  createSqliteDealSearchTriggers,
+  fillSqliteDealSearch,
+  SQLITE_DEAL_SEARCH_TRIGGERS,
+} from '../server/db/migrations/0006-deal-search.ts';
 import { searchTextOf } from '../server/services/deal-rules.ts';
 import {
   COUNTRIES,
@@ -968,7 +973,17 @@ async function dropSecondaryIndexes(handle: DatabaseHandle): Promise<() => Promi
               and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`.execute(handle.db)
         ).rows;
   for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(handle.db);
+  // SQLite's search tables are kept by triggers (migration 0006): filled once at the end instead, like an index.
+  const searchTriggers = handle.dialect === 'sqlite';
+  if (searchTriggers) {
+    for (const name of SQLITE_DEAL_SEARCH_TRIGGERS)
+      await sql`drop trigger ${sql.id(name)}`.execute(handle.db);
+  }
   return async () => {
     for (const index of indexes) await sql.raw(index.definition).execute(handle.db);
+    if (searchTriggers) {
+      await fillSqliteDealSearch(handle.db);
+      await createSqliteDealSearchTriggers(handle.db);
+    }
   };
 }

@@ -16,6 +16,11 @@ export interface ServiceContext {
     webhookAllowedHosts?: readonly string[];
     /** How long a delivery is retried before it becomes a dead letter (default 3 days). */
     deliveryGiveUpMs?: number;
+    /**
+     * Up to how many records (and notes) containing a list's search word the list starts from them; above it
+     * the word is common and the list walks its view (server/db/repositories/deal-search.ts; default 2000).
+     */
+    searchCandidateCap?: number;
   };
 }
 

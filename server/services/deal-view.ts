@@ -25,10 +25,17 @@ import type { ServiceContext } from './context.ts';
 import { expireDue } from './expiry.ts';
 import { organizationStageName, stageNamesOf } from './stage-names.ts';
 
+type EngagementParticipant = Awaited<ReturnType<typeof participantsOfEngagements>>[number];
+type TeamMemberRow = Awaited<ReturnType<typeof teamsOf>>[number];
+
 export interface LoadedDeal {
   record: ParticipantRow;
   engagement: EngagementRow;
   facts: DealFacts;
+  /** Every participant record of the engagement (the caller's own included), oldest first. */
+  participants: EngagementParticipant[];
+  /** The team members of all those records. */
+  teams: TeamMemberRow[];
 }
 
 /** The participant record `id` if the actor may see it; 404 (indistinguishable from missing) otherwise. */
@@ -57,17 +64,23 @@ export async function expireOverdueOfVisibleDeal(
   await expireDue(ctx, { sameEngagementAs: [id] });
 }
 
-/** Loads the facts the access rules need about a visible record. */
+/**
+ * Loads a visible record with what the access rules need about it and what its page shows of the other
+ * participants: four queries (record, engagement, the engagement's participants, their teams). The caller's
+ * own team, which decides the team-bound roles, is read from the same team rows.
+ */
 export async function loadDeal(db: Executor, actor: Actor, id: string): Promise<LoadedDeal> {
   const record = await findVisibleRecord(db, actor, id);
   const engagement = await getEngagement(db, record.engagement_id);
   if (!engagement) throw notFound();
-  const ownTeam = await db
-    .selectFrom('team_members')
-    .select('email_key')
-    .where('participant_id', '=', record.id)
-    .where('organization_id', '=', record.organization_id)
-    .execute();
+  const participants = await participantsOfEngagements(db, [engagement.id]);
+  const teams = await teamsOf(
+    db,
+    participants.map((p) => p.id),
+  );
+  const ownTeam = teams.filter(
+    (t) => t.participant_id === record.id && t.organization_id === record.organization_id,
+  );
   return {
     record,
     engagement,
@@ -77,7 +90,17 @@ export async function loadDeal(db: Executor, actor: Actor, id: string): Promise<
       engagement,
       ownTeam.map((m) => m.email_key),
     ),
+    participants,
+    teams,
   };
+}
+
+/** Whether a loaded record of the engagement is `received` past its expiry (it must expire before it is shown). */
+export function hasOverdue(
+  participants: readonly { status: string; expires_at: string | null }[],
+  now: string,
+) {
+  return participants.some((p) => p.status === 'received' && p.expires_at !== null && p.expires_at <= now);
 }
 
 export function factsOf(
@@ -100,18 +123,20 @@ export function factsOf(
 
 /** The full representation of a deal for the caller (GET /deals/{id} and every mutation's response). */
 export async function presentDeal(db: Executor, actor: Actor, loaded: LoadedDeal): Promise<DealOut> {
-  const { record, engagement, facts } = loaded;
-  const participants = await participantsOfEngagements(db, [engagement.id]);
-  const teams = await teamsOf(
-    db,
-    participants.map((p) => p.id),
-  );
+  const { record, engagement, facts, participants, teams } = loaded;
   const solutions = await solutionsOf(db, record.id);
   const location = await getLocation(db, record.location_id);
   const favorites = await favoriteIds(db, actor.userId, [record.id]);
   const stageNames = await stageNamesOf(db, record.organization_id);
-  const orgIds = [record.organization_id, record.invited_by_org_id].filter((x): x is string => x !== null);
-  const orgs = new Map((await organizationsByIds(db, orgIds)).map((o) => [o.id, o]));
+  // Organization names come with the engagement's participants (the caller's and the inviter's records are
+  // among them); a name not found there is read from the organizations.
+  const orgs = new Map<string, { id: string; name: string }>();
+  for (const p of participants)
+    orgs.set(p.organization_id, { id: p.organization_id, name: p.organization_name });
+  const missing = [record.organization_id, record.invited_by_org_id].filter(
+    (x): x is string => x !== null && !orgs.has(x),
+  );
+  if (missing.length > 0) for (const o of await organizationsByIds(db, missing)) orgs.set(o.id, o);
   const teamOf = (participantId: string) =>
     teams
       .filter((t) => t.participant_id === participantId)
@@ -223,8 +248,6 @@ export interface SummaryRow {
   location_country: string;
   location_city: string;
 }
-
-type EngagementParticipant = Awaited<ReturnType<typeof participantsOfEngagements>>[number];
 
 /**
  * One list row as the caller sees it (lists, duplicate candidates). `shownStatus` lets a caller that must not

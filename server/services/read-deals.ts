@@ -9,19 +9,32 @@ import type { Actor } from '../access/actor.ts';
 import { visibleDeals } from '../access/visibility.ts';
 import { DAY_MS } from '../clock.ts';
 import { likeEscaped } from '../db/like.ts';
+import { searchCandidates } from '../db/repositories/deal-search.ts';
 import { favoriteIds, notesOf, participantsOfEngagements } from '../db/repositories/deals.ts';
 import { activityOf } from '../db/repositories/events.ts';
-import type { ServiceContext } from './context.ts';
+import { nowIso, type ServiceContext } from './context.ts';
 import { encodeCursor, invalidCursor, readCursor } from './cursor.ts';
-import { expireOverdueOfVisibleDeal, loadDeal, presentDeal, presentSummary } from './deal-view.ts';
+import {
+  expireOverdueOfVisibleDeal,
+  findVisibleRecord,
+  hasOverdue,
+  loadDeal,
+  presentDeal,
+  presentSummary,
+} from './deal-view.ts';
 import { expireDue } from './expiry.ts';
 
 export async function getDeal(ctx: ServiceContext, actor: Actor, id: string): Promise<DealOut> {
-  // Visible first (404 otherwise), then expire what is due on its engagement; load again only if that changed it.
+  // Visible first (404 otherwise). The load reads every participant record of the engagement, so whether one of
+  // them is overdue is known without asking the database; only then expire and load again.
   const loaded = await loadDeal(ctx.db, actor, id);
+  if (!hasOverdue(loaded.participants, nowIso(ctx))) return presentDeal(ctx.db, actor, loaded);
   const expired = await expireDue(ctx, { sameEngagementAs: [id] });
   return presentDeal(ctx.db, actor, expired > 0 ? await loadDeal(ctx.db, actor, id) : loaded);
 }
+
+/** See ServiceContext config `searchCandidateCap`. */
+const SEARCH_CANDIDATE_CAP = 2000;
 
 const SORT_COLUMNS = {
   updatedAt: 'p.updated_at',
@@ -120,7 +133,16 @@ export async function listDeals(
     q = q.where('p.status', '=', 'received').where('p.expires_at', '<=', horizon);
   }
   if (query.q) {
-    const pattern = `%${escapeLike(normalizeForSearch(query.q))}%`;
+    const needle = normalizeForSearch(query.q);
+    const pattern = `%${escapeLike(needle)}%`;
+    // A rare word: only the records containing it are read (an empty page at once when there are none); a
+    // common one is tested while the view is walked in order. Either way the exact test below decides.
+    const candidates = await searchCandidates(ctx.db, ctx.dialect, needle, {
+      cap: ctx.config.searchCandidateCap ?? SEARCH_CANDIDATE_CAP,
+      organizationId: actor.organizationId,
+    });
+    if (candidates?.length === 0) return { items: [], nextCursor: null };
+    if (candidates) q = q.where('p.id', 'in', candidates);
     q = q.where((eb) =>
       eb.or([
         likeEscaped(eb.ref('p.search_text'), pattern),
@@ -176,12 +198,14 @@ export async function listDeals(
     }
   }
   const page = rows.slice(0, query.limit);
-  // The caller's own records expired above; the other participants' statuses shown on the page must be fresh too.
-  await expireDue(ctx, { sameEngagementAs: page.map((r) => r.id) });
-  const participants = await participantsOfEngagements(
-    ctx.db,
-    page.map((r) => r.engagement_id),
-  );
+  // The caller's own records expired above; the other participants' statuses shown on the page must be fresh
+  // too. They are read anyway for the rows, so only an overdue one among them costs an expiry and a second read.
+  const engagementIds = page.map((r) => r.engagement_id);
+  let participants = await participantsOfEngagements(ctx.db, engagementIds);
+  if (hasOverdue(participants, nowIso(ctx))) {
+    await expireDue(ctx, { sameEngagementAs: page.map((r) => r.id) });
+    participants = await participantsOfEngagements(ctx.db, engagementIds);
+  }
   const favorites = await favoriteIds(
     ctx.db,
     actor.userId,
@@ -207,7 +231,7 @@ export async function listDeals(
 /** The timeline entries the caller's organization may see: shared entries and its own. */
 export async function dealActivity(ctx: ServiceContext, actor: Actor, id: string) {
   await expireOverdueOfVisibleDeal(ctx, actor, id);
-  const { record } = await loadDeal(ctx.db, actor, id);
+  const record = await findVisibleRecord(ctx.db, actor, id);
   const rows = await activityOf(ctx.db, record.engagement_id, actor.organizationId);
   return {
     items: rows.map((row) => {
@@ -228,7 +252,7 @@ export async function dealActivity(ctx: ServiceContext, actor: Actor, id: string
 }
 
 export async function dealNotes(ctx: ServiceContext, actor: Actor, id: string) {
-  const { record } = await loadDeal(ctx.db, actor, id);
+  const record = await findVisibleRecord(ctx.db, actor, id);
   const rows = await notesOf(ctx.db, record.engagement_id);
   return {
     items: rows.map((n) => ({

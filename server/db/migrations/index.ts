@@ -4,6 +4,7 @@ import type { Dialect } from '../dialect.ts';
 import { companySearch } from './0003-company-search.ts';
 import { notices } from './0004-notices.ts';
 import { listViews } from './0005-list-views.ts';
+import { dealSearch } from './0006-deal-search.ts';
 
 /**
  * Migrations in code (portable across both engines). Each is written once; the few spots
@@ -16,6 +17,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0003_company_search': { up: (db) => companySearch(db, dialect) },
     '0004_notices': { up: (db) => notices(db, dialect) },
     '0005_list_views': { up: (db) => listViews(db, dialect) },
+    '0006_deal_search': { up: (db) => dealSearch(db, dialect) },
   };
 }
 
