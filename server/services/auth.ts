@@ -8,12 +8,12 @@ import { type Actor, emailKey } from '../access/actor.ts';
 import { getOrganization, locationsOf, tenantsOf } from '../db/repositories/organizations.ts';
 import {
   apiTokensOf,
-  findApiTokenByHash,
-  findSessionByHash,
   findUserByEmail,
   insertApiToken,
   insertSession,
   loadActorRows,
+  loadSessionActorRows,
+  loadTokenActorRows,
   revokeApiToken,
   revokeSession,
   touchApiToken,
@@ -57,7 +57,12 @@ export async function actorFor(
   via: Actor['via'],
 ): Promise<Actor | null> {
   const rows = await loadActorRows(ctx.db, userId);
-  if (!rows) return null;
+  return rows ? actorOf(rows, via) : null;
+}
+
+type ActorRows = NonNullable<Awaited<ReturnType<typeof loadActorRows>>>;
+
+function actorOf(rows: ActorRows, via: Actor['via']): Actor {
   const grants = new Map<string, string[] | null>();
   for (const row of rows.roles) {
     const existing = grants.get(row.role);
@@ -79,25 +84,25 @@ export async function actorFor(
 }
 
 export async function actorFromSession(ctx: ServiceContext, token: string): Promise<Actor | null> {
-  const session = await findSessionByHash(ctx.db, sha256(token));
-  if (!session || session.revoked_at || session.expires_at <= nowIso(ctx)) return null;
-  return actorFor(ctx, session.user_id, {
+  const rows = await loadSessionActorRows(ctx.db, sha256(token));
+  if (!rows || rows.session.session_expires_at <= nowIso(ctx)) return null;
+  return actorOf(rows, {
     kind: 'session',
-    sessionId: session.id,
-    csrfToken: session.csrf_token,
+    sessionId: rows.session.session_id,
+    csrfToken: rows.session.session_csrf_token,
   });
 }
 
 export async function actorFromApiToken(ctx: ServiceContext, token: string): Promise<Actor | null> {
-  const row = await findApiTokenByHash(ctx.db, sha256(token));
-  if (!row || row.revoked_at) return null;
-  const actor = await actorFor(ctx, row.user_id, { kind: 'token', tokenId: row.id });
-  if (!actor || actor.organizationId !== row.organization_id) return null;
+  const rows = await loadTokenActorRows(ctx.db, sha256(token));
+  // A token belongs to its user's organization; one whose user was moved elsewhere authenticates nobody.
+  if (!rows || rows.user.organization_id !== rows.token.token_organization_id) return null;
+  const { token_id: tokenId, token_last_used_at: lastUsedAt } = rows.token;
   // Last use is a hint for the token list, not worth a write per request.
-  if (!row.last_used_at || Date.parse(nowIso(ctx)) - Date.parse(row.last_used_at) > 60_000) {
-    await touchApiToken(ctx.db, row.id, nowIso(ctx));
+  if (!lastUsedAt || Date.parse(nowIso(ctx)) - Date.parse(lastUsedAt) > 60_000) {
+    await touchApiToken(ctx.db, tokenId, nowIso(ctx));
   }
-  return actor;
+  return actorOf(rows, { kind: 'token', tokenId });
 }
 
 export async function createApiToken(ctx: ServiceContext, actor: Actor, name: string) {

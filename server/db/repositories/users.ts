@@ -19,38 +19,79 @@ export async function findUserByEmail(db: Executor, email: string) {
   return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
 }
 
+/** The user and organization columns an Actor is made of. */
+const ACTOR_COLUMNS = [
+  'u.id',
+  'u.name',
+  'u.email',
+  'u.locale',
+  'u.tenant_id',
+  'u.disabled_at',
+  'u.organization_id',
+  'o.kind as organization_kind',
+  'o.name as organization_name',
+] as const;
+
+async function rolesOf(db: Executor, userId: string) {
+  return db.selectFrom('user_roles').select(['role', 'location_id']).where('user_id', '=', userId).execute();
+}
+
 /** A user with the organization facts an Actor needs; null when missing or disabled. */
 export async function loadActorRows(db: Executor, userId: string) {
   const user = await db
     .selectFrom('users as u')
     .innerJoin('organizations as o', 'o.id', 'u.organization_id')
-    .select([
-      'u.id',
-      'u.name',
-      'u.email',
-      'u.locale',
-      'u.tenant_id',
-      'u.disabled_at',
-      'u.organization_id',
-      'o.kind as organization_kind',
-      'o.name as organization_name',
-    ])
+    .select(ACTOR_COLUMNS)
     .where('u.id', '=', userId)
     .executeTakeFirst();
   if (!user || user.disabled_at) return null;
-  const roles = await db
-    .selectFrom('user_roles')
-    .select(['role', 'location_id'])
-    .where('user_id', '=', userId)
-    .execute();
-  return { user, roles };
+  return { user, roles: await rolesOf(db, userId) };
+}
+
+/**
+ * What an API token authenticates, in two queries whatever happens (this runs on every request): the token
+ * with its user and organization, then the user's roles. Null when the token is unknown, revoked, or its user
+ * is disabled.
+ */
+export async function loadTokenActorRows(db: Executor, tokenHash: string) {
+  const row = await db
+    .selectFrom('api_tokens as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .innerJoin('organizations as o', 'o.id', 'u.organization_id')
+    .select([
+      ...ACTOR_COLUMNS,
+      't.id as token_id',
+      't.organization_id as token_organization_id',
+      't.revoked_at as token_revoked_at',
+      't.last_used_at as token_last_used_at',
+    ])
+    .where('t.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row || row.token_revoked_at || row.disabled_at) return null;
+  return { user: row, token: row, roles: await rolesOf(db, row.id) };
+}
+
+/** The same for a session cookie; the caller checks its expiry. */
+export async function loadSessionActorRows(db: Executor, tokenHash: string) {
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .innerJoin('organizations as o', 'o.id', 'u.organization_id')
+    .select([
+      ...ACTOR_COLUMNS,
+      's.id as session_id',
+      's.csrf_token as session_csrf_token',
+      's.expires_at as session_expires_at',
+      's.revoked_at as session_revoked_at',
+    ])
+    .where('s.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row || row.session_revoked_at || row.disabled_at) return null;
+  return { user: row, session: row, roles: await rolesOf(db, row.id) };
 }
 
 export async function insertSession(db: Executor, row: Insertable<SessionsTable>): Promise<void> {
   await db.insertInto('sessions').values(row).execute();
-}
-export async function findSessionByHash(db: Executor, tokenHash: string) {
-  return db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
 }
 export async function revokeSession(db: Executor, id: string, at: string): Promise<void> {
   await db.updateTable('sessions').set({ revoked_at: at }).where('id', '=', id).execute();
@@ -58,9 +99,6 @@ export async function revokeSession(db: Executor, id: string, at: string): Promi
 
 export async function insertApiToken(db: Executor, row: Insertable<ApiTokensTable>): Promise<void> {
   await db.insertInto('api_tokens').values(row).execute();
-}
-export async function findApiTokenByHash(db: Executor, tokenHash: string) {
-  return db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
 }
 export async function apiTokensOf(db: Executor, userId: string) {
   return db
