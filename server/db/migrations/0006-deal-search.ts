@@ -19,17 +19,18 @@ import type { Dialect } from '../dialect.ts';
 
 export async function dealSearch(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   // A status filter (e.g. the deals waiting for an answer) on a large view: one ordered range, instead of every
-  // record of that status sorted.
+  // record of that status sorted. Status comes before the view: led by (organization, view) this index was
+  // mistaken for the view's own and used, with a sort of the whole view, for lists without a status filter.
   await db.schema
-    .createIndex('participants_view_status_updated_at')
+    .createIndex('participants_status_view_updated_at')
     .on('participants')
-    .columns(['organization_id', 'list_view', 'status', 'updated_at', 'id'])
+    .columns(['organization_id', 'status', 'list_view', 'updated_at', 'id'])
     .execute();
   if (dialect === 'sqlite') {
     // Where the database has statistics (ANALYZE ran), a new index without them looks more selective than it is:
     // SQLite then read an unfiltered list through it and sorted the whole view. Give it its statistics.
     const analyzed = await sql`select 1 from sqlite_master where name = 'sqlite_stat1'`.execute(db);
-    if (analyzed.rows.length > 0) await sql`analyze participants_view_status_updated_at`.execute(db);
+    if (analyzed.rows.length > 0) await sql`analyze participants_status_view_updated_at`.execute(db);
   }
 
   if (dialect === 'postgres') {
