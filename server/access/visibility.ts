@@ -40,26 +40,39 @@ function dealGrants(actor: Actor): (RoleGrant & { role: DealRole })[] {
 }
 
 /**
- * SQL filter over `participants as p`: the participant records (deals) the actor may see.
+ * SQL filter over `participants as p`: the participant records (deals) the actor may see. `shape` 'one' when the
+ * query also fixes `p.id` (the same records, a form that is cheaper for one).
  * Only the actor's own organization's records, and of those the ones a deal role in scope reaches.
  * A private deal has no vendor record, so it can never reach the vendor.
  */
-export function visibleDeals(actor: Actor) {
+export function visibleDeals(actor: Actor, shape: 'many' | 'one' = 'many') {
   const grants = dealGrants(actor);
   return (eb: ExpressionBuilder<DealTables, 'p'>): Expression<SqlBool> => {
     if (grants.length === 0) return sql<SqlBool>`1 = 0`;
-    // "On the team" as membership in the actor's own list of records (not a correlated EXISTS per record): the
-    // database can then start from the (email, organization) index and read only the records the actor works
-    // on, instead of walking the organization's records and probing each (seconds for a vendor seller).
-    const onTeam = eb(
-      'p.id',
-      'in',
-      eb
-        .selectFrom('team_members as tm')
-        .select('tm.participant_id')
-        .where('tm.email_key', '=', actor.emailKey)
-        .where('tm.organization_id', '=', actor.organizationId),
-    );
+    // "On the team", the same rule in two forms. For many records (lists): membership in the actor's own list
+    // of records, so the database can start from the (email, organization) index and read only the records the
+    // actor works on, instead of walking the organization's records and probing each (seconds for a vendor
+    // seller). For one record (`shape` 'one', a lookup by id): a probe of that record's team, instead of
+    // building the list of every record the actor works on (thousands for a busy seller) to test one id.
+    const onTeam =
+      shape === 'one'
+        ? eb.exists(
+            eb
+              .selectFrom('team_members as tm')
+              .select('tm.participant_id')
+              .whereRef('tm.participant_id', '=', 'p.id')
+              .where('tm.email_key', '=', actor.emailKey)
+              .where('tm.organization_id', '=', actor.organizationId),
+          )
+        : eb(
+            'p.id',
+            'in',
+            eb
+              .selectFrom('team_members as tm')
+              .select('tm.participant_id')
+              .where('tm.email_key', '=', actor.emailKey)
+              .where('tm.organization_id', '=', actor.organizationId),
+          );
     const alternatives: Expression<SqlBool>[] = [];
     for (const grant of grants) {
       const conditions: Expression<SqlBool>[] = [];

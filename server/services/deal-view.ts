@@ -44,7 +44,7 @@ export async function findVisibleRecord(db: Executor, actor: Actor, id: string):
     .selectFrom('participants as p')
     .selectAll('p')
     .where('p.id', '=', id)
-    .where(visibleDeals(actor))
+    .where(visibleDeals(actor, 'one'))
     .executeTakeFirst();
   if (!record) throw notFound();
   return record;
