@@ -228,10 +228,17 @@ const escapeHtml = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 
+// One formatter per locale: building an Intl.DateTimeFormat costs far more than formatting with it (it was the
+// largest single cost of rendering a notice).
+const instantFormats = new Map<Locale, Intl.DateTimeFormat>();
+
 function formatInstant(iso: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(
-    new Date(iso),
-  );
+  let format = instantFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+    instantFormats.set(locale, format);
+  }
+  return format.format(new Date(iso));
 }
 
 /** One notice as a mail in `locale` (unknown locales fall back to English). */
