@@ -10,7 +10,7 @@
  * caller's view (every organization's records, before the visibility predicate): the list query still applies
  * visibility, the view, the filters and the exact substring test to them.
  */
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { escapeLike } from '../../../core/text.ts';
 import type { Executor } from '../database.ts';
 import type { Dialect } from '../dialect.ts';
@@ -31,16 +31,17 @@ export async function searchCandidates(
 ): Promise<string[] | null> {
   const { cap, organizationId } = options;
   if ([...needle].length < MIN_INDEXED_SEARCH_LENGTH) return null;
-  const records = await recordsContaining(db, dialect, needle, cap + 1);
-  if (records.length > cap) return null;
-  const engagements = await engagementsWithNotesContaining(db, dialect, needle, cap + 1);
-  if (engagements.length > cap) return null;
-  const ids = new Set(records);
+  const { records, notes } = dialect === 'postgres' ? postgresMatches(needle) : sqliteMatches(needle);
+  // Counted first, so a common word costs one number from the database rather than `cap` ids.
+  if ((await countUpTo(db, records.probe, cap + 1)) > cap) return null;
+  if ((await countUpTo(db, notes.probe, cap + 1)) > cap) return null;
+  const ids = new Set((await records.ids.execute(db)).rows.map((r) => r.id));
+  const engagements = [...new Set((await notes.ids.execute(db)).rows.map((r) => r.id))];
   if (engagements.length > 0) {
     const viaNotes = await db
       .selectFrom('participants')
       .select('id')
-      .where('engagement_id', 'in', [...new Set(engagements)])
+      .where('engagement_id', 'in', engagements)
       .where('organization_id', '=', organizationId)
       .execute();
     for (const row of viaNotes) ids.add(row.id);
@@ -48,41 +49,49 @@ export async function searchCandidates(
   return [...ids];
 }
 
+interface Matches {
+  /** Any row per match: what is counted. */
+  probe: RawBuilder<unknown>;
+  /** The participant ids (records) or engagement ids (notes) of the matches, as `id`. */
+  ids: RawBuilder<{ id: string }>;
+}
+
+async function countUpTo(db: Executor, probe: RawBuilder<unknown>, limit: number): Promise<number> {
+  const result = await sql<{
+    n: number | string;
+  }>`select count(*) as n from (${probe} limit ${limit}) m`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
 /** An FTS5 phrase: the trigram tokenizer matches it as a substring. Quotes are doubled inside. */
 const ftsPhrase = (needle: string) => `"${needle.replaceAll('"', '""')}"`;
 
-const likePattern = (needle: string) => `%${escapeLike(needle)}%`;
-
-async function recordsContaining(db: Executor, dialect: Dialect, needle: string, limit: number) {
-  if (dialect === 'postgres') {
-    const rows = await db
-      .selectFrom('participants')
-      .select('id')
-      .where(likeEscaped(sql.ref('search_text'), likePattern(needle)))
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.id);
-  }
-  const rows = await sql<{ participant_id: string }>`
-    select r.participant_id from participants_fts f
-    join participant_search_rows r on r.rowid = f.rowid
-    where participants_fts match ${ftsPhrase(needle)} limit ${limit}`.execute(db);
-  return rows.rows.map((r) => r.participant_id);
+function sqliteMatches(needle: string): { records: Matches; notes: Matches } {
+  const phrase = ftsPhrase(needle);
+  return {
+    records: {
+      probe: sql`select rowid from participants_fts where participants_fts match ${phrase}`,
+      ids: sql`select r.participant_id as id from participants_fts f
+        join participant_search_rows r on r.rowid = f.rowid where participants_fts match ${phrase}`,
+    },
+    notes: {
+      probe: sql`select rowid from notes_fts where notes_fts match ${phrase}`,
+      ids: sql`select r.engagement_id as id from notes_fts f
+        join note_search_rows r on r.rowid = f.rowid where notes_fts match ${phrase}`,
+    },
+  };
 }
 
-async function engagementsWithNotesContaining(db: Executor, dialect: Dialect, needle: string, limit: number) {
-  if (dialect === 'postgres') {
-    const rows = await db
-      .selectFrom('notes')
-      .select('engagement_id')
-      .where(likeEscaped(sql.ref('body_search'), likePattern(needle)))
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.engagement_id);
-  }
-  const rows = await sql<{ engagement_id: string }>`
-    select r.engagement_id from notes_fts f
-    join note_search_rows r on r.rowid = f.rowid
-    where notes_fts match ${ftsPhrase(needle)} limit ${limit}`.execute(db);
-  return rows.rows.map((r) => r.engagement_id);
+function postgresMatches(needle: string): { records: Matches; notes: Matches } {
+  const pattern = `%${escapeLike(needle)}%`;
+  return {
+    records: {
+      probe: sql`select 1 from participants where ${likeEscaped(sql.ref('search_text'), pattern)}`,
+      ids: sql`select id from participants where ${likeEscaped(sql.ref('search_text'), pattern)}`,
+    },
+    notes: {
+      probe: sql`select 1 from notes where ${likeEscaped(sql.ref('body_search'), pattern)}`,
+      ids: sql`select engagement_id as id from notes where ${likeEscaped(sql.ref('body_search'), pattern)}`,
+    },
+  };
 }
