@@ -1,7 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  SqliteDialect,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { Dialect } from './dialect.ts';
 import { migrations } from './migrations/index.ts';
@@ -47,7 +55,7 @@ export function openDatabase(url: string): DatabaseHandle {
     // An idle connection that dies (server restart, admin termination, a closing pool) is dropped by the pool
     // and replaced on the next query; without a listener its 'error' event would crash the process.
     pool.on('error', () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   if (url.startsWith('sqlite:')) {
@@ -68,6 +76,50 @@ export function openDatabase(url: string): DatabaseHandle {
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got ${url.split(':')[0]}:)`);
+}
+
+/** At most this many statement texts get a name (each pooled PostgreSQL connection may hold them all). */
+const PG_NAMED_STATEMENTS = 1000;
+/** Statements with more parameters (long IN lists, one text per length) stay unnamed. */
+const PG_NAMED_MAX_PARAMETERS = 64;
+const DATA_STATEMENT = /^\s*(select|insert|update|delete|with)\b/i;
+
+/**
+ * PostgreSQL parses and plans every unnamed statement anew, and for the short queries of a request that costs
+ * more than running them: a deal page took about 3 ms of PostgreSQL's CPU for its ten queries. Here every data
+ * statement text gets a name, so each pooled connection parses it once and PostgreSQL may keep its plan
+ * (`plan_cache_mode` auto: a generic plan only where it does not cost more than the custom plans so far). That
+ * cut PostgreSQL's CPU per deal page to a third and the server's by a third (`npm run bench -- http`).
+ * Bounded: at most PG_NAMED_STATEMENTS names per process, none for statements with many parameters. A prepared
+ * `select *` fails once its table's columns change, so restart servers after a migration (they migrate at
+ * start; docs/OPERATIONS.md).
+ */
+function withPreparedStatements(pool: pg.Pool): PostgresPool {
+  const names = new Map<string, string>();
+  const nameOf = (text: string, parameterCount: number): string | undefined => {
+    if (parameterCount > PG_NAMED_MAX_PARAMETERS || !DATA_STATEMENT.test(text)) return undefined;
+    const known = names.get(text);
+    if (known || names.size >= PG_NAMED_STATEMENTS) return known;
+    const name = `cosell_${names.size}`;
+    names.set(text, name);
+    return name;
+  };
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      const wrapped = {
+        query: (text: unknown, parameters?: readonly unknown[]) => {
+          if (typeof text !== 'string') return client.query(text as never);
+          const values = [...(parameters ?? [])];
+          const name = nameOf(text, values.length);
+          return name ? client.query({ name, text, values }) : client.query(text, values);
+        },
+        release: () => client.release(),
+      };
+      return wrapped as unknown as PostgresPoolClient;
+    },
+    end: () => pool.end(),
+  };
 }
 
 /** How many prepared statements each SQLite connection keeps (the app has a few hundred distinct queries). */
