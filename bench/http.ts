@@ -6,10 +6,13 @@
  * personas (the largest partner's location-scoped users included). In the same run a minimal Fastify hello-world
  * (bench/hello-server.ts, also its own process) is measured: each scenario's throughput is reported as a ratio
  * to it. Also: durable creates per second, the expiry sweep's records per second (with their outbox rows), the
- * server's peak RSS, cold start to the first served request and the database size on disk.
+ * server's peak RSS, cold start to the first served request and the database size on disk, and the CPU time per
+ * request of the server (and of PostgreSQL's backends), which other work on the machine skews far less than
+ * req/s and latency.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
@@ -36,6 +39,10 @@ export interface ScenarioResult {
   /** 412 answers of the mixed workload: two connections updated the same deal (expected, not errors). */
   conflicts: number;
   ratioToHello: number;
+  /** CPU time of the server process per answered request (user + system), independent of other load. */
+  serverCpuMs: number;
+  /** PostgreSQL only: CPU time of the database's backends serving the bench, per request. */
+  databaseCpuMs?: number;
 }
 
 export interface EngineResult {
@@ -44,6 +51,8 @@ export interface EngineResult {
   generatePhases: Record<string, number>;
   rows: Record<string, number>;
   coldStartMs: number;
+  /** The machine's 1-minute load average when the engine's scenarios began (other work skews wall times). */
+  loadAverage: number;
   peakRssMb: number;
   databaseMb: number;
   scenarios: ScenarioResult[];
@@ -65,6 +74,31 @@ function rssOf(pid: number | undefined): { rss: number; peak: number } {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
+/** User + system CPU milliseconds a process has used (Linux /proc; clock ticks of 10 ms). */
+function cpuMsOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0; // the process has exited
+  }
+}
+
+/** CPU milliseconds used so far by the PostgreSQL backends connected to the bench's database. */
+async function databaseCpuMs(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const backends = await client.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    );
+    return backends.rows.reduce((sum, row) => sum + cpuMsOf(row.pid), 0);
+  } finally {
+    await client.end();
+  }
+}
+
 async function load(base: string, requests: autocannon.Request[], seconds = SECONDS) {
   let conflicts = 0;
   const result = await autocannon({
@@ -80,6 +114,7 @@ async function load(base: string, requests: autocannon.Request[], seconds = SECO
     })),
   });
   return {
+    requests: result.requests.total,
     requestsPerSecond: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -324,15 +359,26 @@ async function runEngine(
     { name: 'durable creates', requests: [create] },
   ];
   const results: ScenarioResult[] = [];
+  const loadAverage = Math.round((loadavg()[0] ?? 0) * 100) / 100;
+  const perRequest = (ms: number, requests: number) => Math.round((ms / Math.max(1, requests)) * 100) / 100;
   for (const scenario of scenarios) {
-    const result = await load(server.base, scenario.requests);
+    const serverBefore = cpuMsOf(server.child.pid);
+    const databaseBefore = engine === 'postgres' ? await databaseCpuMs(url) : 0;
+    const { requests, ...result } = await load(server.base, scenario.requests);
+    const serverCpuMs = perRequest(cpuMsOf(server.child.pid) - serverBefore, requests);
+    const databaseCpu =
+      engine === 'postgres'
+        ? { databaseCpuMs: perRequest((await databaseCpuMs(url)) - databaseBefore, requests) }
+        : {};
     results.push({
       scenario: scenario.name,
       ...result,
       ratioToHello: Math.round((result.requestsPerSecond / hello) * 1000) / 1000,
+      serverCpuMs,
+      ...databaseCpu,
     });
     process.stdout.write(
-      `${engine} ${scenario.name}: ${JSON.stringify(result)} rss ${Math.round(rssOf(server.child.pid).rss)} MB\n`,
+      `${engine} ${scenario.name}: ${JSON.stringify({ ...result, serverCpuMs, ...databaseCpu })} rss ${Math.round(rssOf(server.child.pid).rss)} MB\n`,
     );
   }
   const peakRssMb = Math.round(rssOf(server.child.pid).peak);
@@ -362,6 +408,7 @@ async function runEngine(
     generatePhases: dataset.phases,
     rows: dataset.rows,
     coldStartMs: server.coldStartMs,
+    loadAverage,
     peakRssMb,
     databaseMb: Math.round((await sizeOnDisk()) / 2 ** 20),
     scenarios: results,
@@ -447,14 +494,18 @@ p99 ≤ 25 ms and ≥ 10 % of hello-world; mixed workload p99 ≤ 50 ms; durable
 
 export function httpMarkdown(result: HttpBenchResult): string {
   const engines = result.engines;
-  const header = `| scenario | ${engines.map((e) => `${e.engine} req/s | p50 ms | p99 ms | × hello | errors`).join(' | ')} |`;
-  const rule = `|---|${engines.map(() => '---|---|---|---|---').join('|')}|`;
+  const cpuColumns = (e: EngineResult) =>
+    e.engine === 'postgres' ? 'CPU ms/req (server + database)' : 'CPU ms/req';
+  const header = `| scenario | ${engines.map((e) => `${e.engine} req/s | p50 ms | p99 ms | × hello | errors | ${cpuColumns(e)}`).join(' | ')} |`;
+  const rule = `|---|${engines.map(() => '---|---|---|---|---|---').join('|')}|`;
   const names = engines[0]?.scenarios.map((s) => s.scenario) ?? [];
   const rows = names.map((name) => {
     const cells = engines.map((e) => {
       const s = e.scenarios.find((x) => x.scenario === name);
-      if (!s) return '– | – | – | – | –';
-      return `${s.requestsPerSecond.toLocaleString('en')} | ${s.p50} | ${s.p99} | ${s.ratioToHello} | ${s.errors}${s.conflicts ? ` (+${s.conflicts} 412)` : ''}`;
+      if (!s) return '– | – | – | – | – | –';
+      const cpu =
+        s.databaseCpuMs === undefined ? `${s.serverCpuMs}` : `${s.serverCpuMs} + ${s.databaseCpuMs}`;
+      return `${s.requestsPerSecond.toLocaleString('en')} | ${s.p50} | ${s.p99} | ${s.ratioToHello} | ${s.errors}${s.conflicts ? ` (+${s.conflicts} 412)` : ''} | ${cpu}`;
     });
     return `| ${name} | ${cells.join(' | ')} |`;
   });
@@ -476,6 +527,10 @@ export function httpMarkdown(result: HttpBenchResult): string {
 per scenario, requests spread over the API tokens of ${engines[0] ? 'the dataset personas' : '–'} (vendor admin and seller,
 the largest partner's company-wide admin, location-scoped admin and referrals user, a mid-size and the smallest
 partner's admins). Yardstick in the same run: Fastify hello-world, **${result.hello.toLocaleString('en')} req/s**.
+CPU ms/req is the CPU time the server process (and, on PostgreSQL, the database's backends) spent per answered
+request. Other work on the machine lowers req/s and raises latency directly; it raises CPU ms/req much less
+(only through shared caches), so compare runs by it. 1-minute load average when the scenarios began:
+${engines.map((e) => `${e.engine} ${e.loadAverage}`).join(', ')} (the bench itself keeps about 2 busy).
 
 ${header}
 ${rule}
