@@ -8,6 +8,7 @@
  *   abuse       one organization far over its rate limit while another works (bench/abuse.ts)
  *   directory   the customer directory's import and suggestions (bench/directory.ts)
  *   dispatcher  notices to a local SMTP sink (bench/dispatcher.ts)
+ *   web         the web app in Chromium: initial JavaScript (gzip), the home grid with 100 rows (bench/web.ts)
  * Options (environment): BENCH_PG_URL (a PostgreSQL server where the bench may create its own databases; without
  * it only SQLite runs), BENCH_SECONDS per HTTP scenario (default 10), BENCH_CONNECTIONS (default 32).
  */
@@ -19,9 +20,10 @@ import { directoryBench, directoryMarkdown, writeDirectoryResults } from './dire
 import { dispatcherBench, dispatcherMarkdown } from './dispatcher.ts';
 import { httpBench, httpMarkdown } from './http.ts';
 import { machineDescription, writeSection } from './report.ts';
+import { webBench, webMarkdown } from './web.ts';
 
 /** The sections `npm run bench -- <name…>` may pick; without names, all run. */
-const SECTIONS = ['http', 'dataset', 'abuse', 'directory', 'dispatcher'] as const;
+const SECTIONS = ['http', 'dataset', 'abuse', 'directory', 'dispatcher', 'web'] as const;
 
 async function main() {
   const picked = process.argv.slice(2);
@@ -65,6 +67,12 @@ async function main() {
   if (runs('dispatcher')) {
     const rows = await dispatcherBench(dataDir);
     writeSection('dispatcher', 'Dispatcher: notices to a local SMTP sink', dispatcherMarkdown(rows));
+  }
+  if (runs('web')) {
+    const date = new Date().toISOString();
+    const result = await webBench(dataDir);
+    writeResults('web', date, result);
+    writeSection('web', 'Web workspace: initial JavaScript and the home grid', webMarkdown(result), date);
   }
   rmSync(dataDir, { recursive: true, force: true });
   process.stdout.write('wrote docs/PERFORMANCE.md and bench/results/\n');

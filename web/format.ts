@@ -3,32 +3,52 @@ import i18n from './i18n/index.ts';
 
 const locale = () => i18n.language || 'en';
 
+// Building an Intl formatter costs far more than using one (a grid of 100 rows formats 300 values), so each
+// is built once per language and options.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
+function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>(
+  key: string,
+  make: (locale: string) => F,
+): F {
+  const id = `${locale()}|${key}`;
+  let formatter = formatters.get(id) as F | undefined;
+  if (!formatter) {
+    formatter = make(locale());
+    formatters.set(id, formatter);
+  }
+  return formatter;
+}
+
 export function formatMoney(money: { amount: string; currency: string }): string {
   try {
     // Intl accepts a decimal string exactly (no float rounding) in current engines.
-    return new Intl.NumberFormat(locale(), { style: 'currency', currency: money.currency }).format(
-      money.amount as unknown as number,
-    );
+    return cached(
+      `money:${money.currency}`,
+      (l) => new Intl.NumberFormat(l, { style: 'currency', currency: money.currency }),
+    ).format(money.amount as unknown as number);
   } catch {
     return `${money.amount} ${money.currency}`;
   }
 }
 
 export function formatNumber(value: number): string {
-  return new Intl.NumberFormat(locale()).format(value);
+  return cached('number', (l) => new Intl.NumberFormat(l)).format(value);
 }
 
 /** A calendar date (YYYY-MM-DD) in the user's locale, without time-zone drift. */
 export function formatDate(date: string | null | undefined): string {
   if (!date) return '';
   const day = date.length === 10 ? new Date(`${date}T12:00:00Z`) : new Date(date);
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(day);
+  return cached('date', (l) => new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeZone: 'UTC' })).format(
+    day,
+  );
 }
 
 export function formatDateTime(instant: string): string {
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(instant),
-  );
+  return cached(
+    'datetime',
+    (l) => new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeStyle: 'short' }),
+  ).format(new Date(instant));
 }
 
 /** Time left until an instant, e.g. "in 5 days", "in 20 hours"; null once it has passed. */
@@ -36,7 +56,7 @@ export function timeLeft(until: string | null | undefined, now = Date.now()): st
   if (!until) return null;
   const ms = new Date(until).getTime() - now;
   if (ms <= 0) return null;
-  const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'always' });
+  const rtf = cached('relative', (l) => new Intl.RelativeTimeFormat(l, { numeric: 'always' }));
   const hours = ms / 3_600_000;
   if (hours < 1) return rtf.format(Math.max(1, Math.round(ms / 60_000)), 'minute');
   if (hours < 48) return rtf.format(Math.round(hours), 'hour');
