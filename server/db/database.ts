@@ -124,6 +124,8 @@ function withPreparedStatements(pool: pg.Pool): PostgresPool {
 
 /** How many prepared statements each SQLite connection keeps (the app has a few hundred distinct queries). */
 const STATEMENT_CACHE_SIZE = 1000;
+/** Statements with a longer text are prepared each time instead of kept. */
+const STATEMENT_CACHE_MAX_TEXT = 8000;
 
 /**
  * Kysely prepares every query anew, and on SQLite preparing costs about as much as running an indexed lookup.
@@ -136,6 +138,9 @@ function withStatementCache(sqlite: SqliteDatabase.Database) {
   return {
     close: () => sqlite.close(),
     prepare: (text: string) => {
+      // A long text is a long IN list (a list search's candidates): one per length, each large, rarely the
+      // same again. Caching them would fill the cache and the memory with statements run once.
+      if (text.length > STATEMENT_CACHE_MAX_TEXT) return sqlite.prepare(text);
       let statement = cache.get(text);
       if (statement) {
         cache.delete(text);

@@ -29,8 +29,9 @@ export async function getDeal(ctx: ServiceContext, actor: Actor, id: string): Pr
   // them is overdue is known without asking the database; only then expire and load again.
   const loaded = await loadDeal(ctx.db, actor, id);
   if (!hasOverdue(loaded.participants, nowIso(ctx))) return presentDeal(ctx.db, actor, loaded);
-  const expired = await expireDue(ctx, { sameEngagementAs: [id] });
-  return presentDeal(ctx.db, actor, expired > 0 ? await loadDeal(ctx.db, actor, id) : loaded);
+  // Loaded again even when another request expired them first: what was read is stale either way.
+  await expireDue(ctx, { sameEngagementAs: [id] });
+  return presentDeal(ctx.db, actor, await loadDeal(ctx.db, actor, id));
 }
 
 /** See ServiceContext config `searchCandidateCap`. */
