@@ -244,6 +244,41 @@ describe('web workspace in Chromium', () => {
     ).resolves.toBe('Accepted');
   });
 
+  it('the creator changes the deal’s solutions from the deal page', async () => {
+    expect(dealPath).not.toBe('');
+    const page = await signIn('radmin@contoso.example');
+    await page.goto(`${server.url}${dealPath}`);
+    await page.getByRole('heading', { level: 1, name: dealName }).waitFor();
+    const card = page.getByTestId('solutions');
+    await page.getByRole('button', { name: 'Change solutions' }).click();
+    const dialog = page.getByRole('dialog');
+    const vendorGroup = dialog.getByRole('group', { name: 'Vendor solutions' });
+    await vendorGroup.getByRole('checkbox').first().waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    // Nothing changed yet: nothing to save.
+    await expect(dialog.getByRole('button', { name: 'Save' }).isDisabled()).resolves.toBe(true);
+    const added = vendorGroup.getByRole('checkbox', { checked: false }).first();
+    const addedName = ((await added.locator('xpath=ancestor::*[1]').textContent()) ?? '').trim();
+    expect(addedName).not.toBe('');
+    await added.check();
+    // Without any solution the deal cannot be saved.
+    await dialog.getByRole('checkbox', { name: 'Contoso Retail Analytics' }).uncheck();
+    await dialog.getByRole('checkbox', { name: addedName }).uncheck();
+    await expect(dialog.getByRole('button', { name: 'Save' }).isDisabled()).resolves.toBe(true);
+    await dialog.getByText('A deal needs at least one solution.').waitFor();
+    await dialog.getByRole('checkbox', { name: 'Contoso Retail Analytics' }).check();
+    await dialog.getByRole('checkbox', { name: addedName }).check();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await card.getByText(addedName, { exact: true }).waitFor();
+    await expect(card.getByText('Contoso Retail Analytics', { exact: true }).count()).resolves.toBe(1);
+    // Kept on the server.
+    const saved = await page.request.get(`${server.url}/api/v1${dealPath}`);
+    expect(((await saved.json()) as { solutions: { name: string }[] }).solutions.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['Contoso Retail Analytics', addedName]),
+    );
+  });
+
   it('a vendor seller sends a deal to a partner with the same wizard', async () => {
     const page = await signIn('seller@northwind.example');
     const company = await server.ctx.db

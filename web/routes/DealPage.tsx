@@ -53,8 +53,10 @@ import {
   checkStageMove,
   type DealType,
   ERROR_REASONS,
+  editableFields,
   HELP_TYPES,
   type SalesStage,
+  type Status,
   stagesFor,
 } from '../../core/lifecycle.ts';
 import { type AcceptBody, ApiError, api, type Deal, ifMatch, unwrap } from '../api/client.ts';
@@ -63,6 +65,7 @@ import { InviteDialog } from '../components/InviteDialog.tsx';
 import { MoneyField } from '../components/MoneyField.tsx';
 import { ReasonDialog } from '../components/ReasonDialog.tsx';
 import { RouterLink } from '../components/RouterLink.tsx';
+import { SolutionsDialog } from '../components/SolutionsDialog.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { formatDate, formatDateTime, formatMoney, timeLeft } from '../format.ts';
 import { useMe } from '../session.ts';
@@ -171,6 +174,7 @@ const FIELD_LABELS: Record<string, string> = {
 };
 
 type Dialogs =
+  | 'solutions'
   | 'accept'
   | 'decline'
   | 'lose'
@@ -480,8 +484,23 @@ export default function DealPage() {
             ))}
           </ul>
         </Card>
-        <Card>
-          <CardHeader header={<Subtitle2 as="h2">{t('Solutions')}</Subtitle2>} />
+        <Card data-testid="solutions">
+          <CardHeader
+            header={<Subtitle2 as="h2">{t('Solutions')}</Subtitle2>}
+            action={
+              ab.edit &&
+              editableFields(d.type as DealType, d.status as Status, d.direction).includes('solutions') ? (
+                <Button
+                  appearance="subtle"
+                  icon={<EditRegular />}
+                  onClick={() => setDialog('solutions')}
+                  data-testid="change-solutions"
+                >
+                  {t('Change solutions')}
+                </Button>
+              ) : undefined
+            }
+          />
           <ul className={styles.list}>
             {d.solutions.map((s) => (
               <li key={s.id}>
@@ -608,6 +627,25 @@ export default function DealPage() {
                   params: { path: { id: x.id } },
                   headers: ifMatch(x),
                   body,
+                }),
+              ),
+            )
+          }
+          busy={act.isPending}
+          error={failure}
+        />
+      )}
+      {dialog === 'solutions' && (
+        <SolutionsDialog
+          deal={d}
+          onClose={() => setDialog(null)}
+          onSave={(solutionIds) =>
+            run(async (x) =>
+              unwrap(
+                await api.PATCH('/api/v1/deals/{id}', {
+                  params: { path: { id: x.id } },
+                  headers: ifMatch(x),
+                  body: { solutionIds },
                 }),
               ),
             )
