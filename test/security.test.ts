@@ -265,6 +265,32 @@ describe.each(DIALECTS)('rate limits on %s', (dialect) => {
     expect((await send(app, { url: '/api/v1/lifecycle', from: '2001:db8:1:3::1' })).statusCode).toBe(200);
   });
 
+  it('a percent-encoded path is the same route: authenticated and counted like it, never a way around the limit', async () => {
+    const app = await apps.make({ rateLimits: { perActor: 100, anonymous: 2, burstMs: 60_000 } });
+    const from = '203.0.113.50';
+    // The router decodes %61 to "a": these are the routes /api/v1/lifecycle, /api/v1/me and the login.
+    expect((await send(app, { url: '/%61pi/v1/lifecycle', from })).statusCode).toBe(200);
+    expect((await send(app, { url: '/api/v1/lifecycl%65', from })).statusCode).toBe(200);
+    expectError(await send(app, { url: '/%61pi/v1/lifecycle', from }), 429, 'rate-limited');
+    const login = await send(app, {
+      method: 'POST',
+      url: '/%61pi/v1/auth/login',
+      payload: { email: person.email, password: PASSWORD },
+      from,
+    });
+    expectError(login, 429, 'rate-limited');
+    expect(login.cookies).toEqual([]);
+    // Anonymous: 401 before the body is read (not a 400 describing the route), and never cached.
+    const other = '203.0.113.51';
+    const anonymous = await send(app, { method: 'POST', url: '/%61pi/v1/deals', payload: {}, from: other });
+    expectError(anonymous, 401, 'unauthenticated');
+    expect(anonymous.headers['cache-control']).toBe('no-store');
+    // A valid token works there as anywhere, under its own budget.
+    const me = await send(app, { url: '/%61pi/v1/me', headers: world.users.seller.auth, from: other });
+    expect(me.statusCode).toBe(200);
+    expect(me.headers['x-ratelimit-limit']).toBe('100');
+  });
+
   it('a budget is a token bucket: a burst at once, then the average rate; Retry-After says when the next request is allowed', async () => {
     // 3 a window of 3 s, all of it at once: a bucket of 3 that refills one token a second.
     const app = await apps.make({ rateLimits: { perActor: 3, anonymous: 3, windowMs: 3000, burstMs: 3000 } });

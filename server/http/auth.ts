@@ -13,6 +13,7 @@ import type { Limiter } from './rate-limits.ts';
 export const SESSION_COOKIE = 'cosell_session';
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const API_PREFIX = '/api/v1/';
 const LOGIN_PATH = '/api/v1/auth/login';
 
 declare module 'fastify' {
@@ -29,7 +30,7 @@ declare module 'fastify' {
 export function registerAuth(app: FastifyInstance, ctx: ServiceContext, limit?: Limiter): void {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/v1/')) return;
+    if (!isApiRequest(request)) return;
     const credential = limit ? credentialOf(request) : null;
     if (limit) await limit.early(request, reply, credential);
     const refused = await identify(ctx, request);
@@ -38,11 +39,24 @@ export function registerAuth(app: FastifyInstance, ctx: ServiceContext, limit?: 
   });
 }
 
+/**
+ * Whether the request is for the API: by the route it matched (the router decodes the path, so `/%61pi/v1/me`
+ * is the route `/api/v1/me` and must be authenticated and counted like it), or by its raw path when no route
+ * matched (an unknown `/api/v1/…` is counted and answers 404 after authentication).
+ */
+export function isApiRequest(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url;
+  return route?.startsWith(API_PREFIX) === true || request.url.startsWith(API_PREFIX);
+}
+
+/** Whether the request is the login route, however its path was spelled. */
+const isLogin = (request: FastifyRequest) => request.routeOptions.url === LOGIN_PATH;
+
 /** The bearer token or the session cookie the request carries, as identify() will read it. */
 function credentialOf(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (header !== undefined) return /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? null;
-  if (request.url.split('?')[0] === LOGIN_PATH) return null;
+  if (isLogin(request)) return null;
   return request.cookies[SESSION_COOKIE] ?? null;
 }
 
@@ -58,7 +72,7 @@ async function identify(ctx: ServiceContext, request: FastifyRequest): Promise<D
   }
   const sessionToken = request.cookies[SESSION_COOKIE];
   // Signing in again replaces the session: an old cookie must not make login need a CSRF token.
-  if (!sessionToken || request.url.split('?')[0] === LOGIN_PATH) return requireUnlessPublic(request);
+  if (!sessionToken || isLogin(request)) return requireUnlessPublic(request);
   const actor = await actorFromSession(ctx, sessionToken);
   if (!actor) return requireUnlessPublic(request);
   request.actor = actor;

@@ -56,7 +56,10 @@ export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply)
   helmetHeaders(request.raw, reply.raw, () => {});
   reply.header('permissions-policy', PERMISSIONS_POLICY);
   if (overTls(request)) reply.header('strict-transport-security', HSTS);
-  if (request.url.startsWith('/api/v1/')) reply.header('cache-control', 'no-store');
+  // By the route too: the router decodes the path, so `/%61pi/v1/me` is an API response like `/api/v1/me`.
+  const route = request.routeOptions?.url ?? '';
+  if (request.url.startsWith('/api/v1/') || route.startsWith('/api/v1/'))
+    reply.header('cache-control', 'no-store');
 }
 
 export async function registerSecurityHeaders(
