@@ -14,6 +14,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { trustProxyOf } from './config.ts';
 import { DomainError, ERROR_CODES, type ErrorCode, type ErrorDetails } from './errors.ts';
 import { adminRoutes } from './http/admin.ts';
 import { registerAuth } from './http/auth.ts';
@@ -59,7 +60,9 @@ export async function build(ctx: ServiceContext, options: BuildOptions = {}): Pr
     // Request logging at info level halves throughput; responses are logged at debug instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    trustProxy: process.env.TRUST_PROXY === '1',
+    // Only the proxies TRUST_PROXY names (server/config.ts), never "everything": the client writes the left
+    // end of X-Forwarded-For, and the address counts for the rate limits and the sign-in throttle.
+    trustProxy: trustProxyOf(process.env.TRUST_PROXY),
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { strict: false } },
     // A malformed URL (e.g. `%ZZ`) gets the same error shape as everything else.

@@ -1,4 +1,6 @@
 /** Configuration from the environment (the same names as `cosell serve` flags). */
+import { isIP } from 'node:net';
+
 export interface Config {
   port: number;
   host: string;
@@ -39,6 +41,8 @@ export interface Config {
   loginLockMaxSeconds: number;
   /** Origins allowed to call the API from a browser; empty (default): no CORS headers. */
   corsOrigins: string[];
+  /** Trusted proxies in front of the server (TRUST_PROXY); false: none. */
+  trustProxy: TrustProxy;
 }
 
 /** A whole number ≥ 0 from the environment, or the default; anything else stops the start. */
@@ -74,6 +78,49 @@ function origins(raw: string | undefined): string[] {
   });
 }
 
+/**
+ * Which peers are trusted proxies, for the client address (rate limits, sign-in throttling) and `https` from
+ * `X-Forwarded-For` / `X-Forwarded-Proto` (TRUST_PROXY):
+ *
+ * - unset, empty or `0`: none; the address is the connection's own;
+ * - a number `n`: the connection comes through `n` proxies, and the address is the one the outermost of them
+ *   saw (the `n`-th entry of X-Forwarded-For from the right). Never "trust everything": the left end of
+ *   X-Forwarded-For is whatever the client wrote, and believing it would let any client pick its address, and
+ *   so a fresh rate limit and sign-in budget, for every request;
+ * - a comma-separated list of proxy addresses or subnets (`10.0.0.0/8, 192.168.1.5`) or `loopback`,
+ *   `linklocal`, `uniquelocal`: those peers are proxies, and the address is the first from the right that is not.
+ *
+ * Anything else stops the start.
+ */
+export type TrustProxy = false | string | ((address: string, hop: number) => boolean);
+
+export function trustProxyOf(raw: string | undefined): TrustProxy {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === '0') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (!Number.isSafeInteger(hops) || hops > 32)
+      throw new Error(`TRUST_PROXY: ${value} proxies is too many`);
+    return (_address, hop) => hop < hops;
+  }
+  const names = new Set(['loopback', 'linklocal', 'uniquelocal']);
+  for (const entry of value.split(',').map((e) => e.trim())) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const bits = isIP(address) === 4 ? 32 : isIP(address) === 6 ? 128 : 0;
+    const ok =
+      names.has(entry) ||
+      (bits > 0 &&
+        extra === undefined &&
+        (prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits)));
+    if (!ok) {
+      throw new Error(
+        `TRUST_PROXY: ${JSON.stringify(entry)} is neither a number of proxies nor a proxy address or subnet`,
+      );
+    }
+  }
+  return value;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   return {
@@ -104,5 +151,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginLockSeconds: count(env, 'LOGIN_LOCK_SECONDS', 60),
     loginLockMaxSeconds: count(env, 'LOGIN_LOCK_MAX_SECONDS', 900),
     corsOrigins: origins(env.CORS_ORIGINS),
+    trustProxy: trustProxyOf(env.TRUST_PROXY),
   };
 }

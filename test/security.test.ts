@@ -291,6 +291,38 @@ describe.each(DIALECTS)('rate limits on %s', (dialect) => {
     expect(me.headers['x-ratelimit-limit']).toBe('100');
   });
 
+  it('behind a trusted proxy the address is the one the proxy saw: a client cannot pick its own with X-Forwarded-For', async () => {
+    const limits = { rateLimits: { perActor: 100, anonymous: 2, burstMs: 60_000 } };
+    const behind = async (trustProxy: string) => {
+      process.env.TRUST_PROXY = trustProxy;
+      try {
+        return await apps.make(limits);
+      } finally {
+        delete process.env.TRUST_PROXY;
+      }
+    };
+    // The proxy (here 127.0.0.1, the test's connection) appends the address it saw to what the client sent.
+    const through = (app: FastifyInstance, client: string, spoofed: string) =>
+      send(app, { url: '/api/v1/lifecycle', headers: { 'x-forwarded-for': `${spoofed}, ${client}` } });
+    for (const setting of ['1', '127.0.0.1', 'loopback, 10.0.0.0/8']) {
+      const app = await behind(setting);
+      expect((await through(app, '198.51.100.7', '192.0.2.1')).statusCode, setting).toBe(200);
+      expect((await through(app, '198.51.100.7', '192.0.2.2')).statusCode, setting).toBe(200);
+      expectError(await through(app, '198.51.100.7', '192.0.2.3'), 429, 'rate-limited');
+      // Another client behind the same proxy has its own budget.
+      expect((await through(app, '198.51.100.8', '192.0.2.3')).statusCode, setting).toBe(200);
+    }
+    // A peer that is not a listed proxy is the client itself, whatever it forwards.
+    const app = await behind('10.0.0.0/8');
+    expect((await through(app, '198.51.100.9', '192.0.2.1')).statusCode).toBe(200);
+    expect((await through(app, '198.51.100.10', '192.0.2.2')).statusCode).toBe(200);
+    expectError(await through(app, '198.51.100.11', '192.0.2.3'), 429, 'rate-limited');
+    for (const bad of ['yes', 'true', '10.0.0.0/33', '10.0.0.1, nonsense', '-1']) {
+      expect(() => readConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+    }
+    expect(readConfig({}).trustProxy).toBe(false);
+  });
+
   it('a budget is a token bucket: a burst at once, then the average rate; Retry-After says when the next request is allowed', async () => {
     // 3 a window of 3 s, all of it at once: a bucket of 3 that refills one token a second.
     const app = await apps.make({ rateLimits: { perActor: 3, anonymous: 3, windowMs: 3000, burstMs: 3000 } });
