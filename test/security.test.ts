@@ -528,6 +528,30 @@ describe.each(DIALECTS)('login throttling on %s', (dialect) => {
     expect((await attempt(user(4).email, PASSWORD, '192.0.2.41')).statusCode).toBe(200);
   });
 
+  it('a right password from a locked-out address, once its wait is over, ends the wait instead of starting a longer one; sign-ins do not keep old failures alive', async () => {
+    const office = await apps.make({
+      loginThrottle: { maxFailures: 5, maxFailuresPerAddress: 3, lockMs: MINUTE, maxLockMs: 15 * MINUTE },
+    });
+    const from = '192.0.2.60';
+    const tryAt = (email: string, password: string) =>
+      send(office, { method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, from });
+    // Someone behind the office's address guesses over many e-mails: the address must wait.
+    for (let i = 0; i < 3; i++)
+      expectError(await tryAt(`guess${i}@example.com`, 'nope'), 401, 'invalid-credentials');
+    expect((await tryAt(user(0).email, PASSWORD)).headers['retry-after']).toBe('60');
+    env.ctx.clock.advance(MINUTE);
+    // The wait is over: colleagues sign in one after another, none of them locks the others out.
+    for (const i of [0, 1, 2])
+      expect((await tryAt(user(i).email, PASSWORD)).statusCode, `user ${i}`).toBe(200);
+    // Sign-ins go on every 20 minutes; the failures were 30 minutes ago and more: forgotten, so one typo is a
+    // typo, not a lock.
+    env.ctx.clock.advance(20 * MINUTE);
+    expect((await tryAt(user(3).email, PASSWORD)).statusCode).toBe(200);
+    env.ctx.clock.advance(20 * MINUTE);
+    expectError(await tryAt(user(4).email, 'typo'), 401, 'invalid-credentials');
+    expect((await tryAt(user(4).email, PASSWORD)).statusCode).toBe(200);
+  });
+
   it('the harness app has no throttle (tests may sign in at will)', async () => {
     for (let i = 0; i < 6; i++) {
       const res = await send(env.app, {

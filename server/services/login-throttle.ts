@@ -32,6 +32,8 @@ interface Entry {
   failures: number;
   firstFailureMs: number;
   lastFailureMs: number;
+  /** lastFailureMs before the latest attempt was counted: what it goes back to when that attempt succeeds. */
+  previousFailureMs: number;
   lockedUntilMs: number;
 }
 
@@ -68,14 +70,21 @@ export class LoginThrottle {
     return 0;
   }
 
-  /** The password was right: the pair starts over, and the address's count loses this attempt. */
+  /**
+   * The password was right: the pair starts over, and the address's count loses this attempt, with the wait
+   * and the time that counting it set. The attempt was let through, so the address was not waiting before it:
+   * a wait now is this attempt's own doing (any attempt counted after it was refused by that wait). Otherwise
+   * every right password from an address that once had to wait (a shared office) would start the next,
+   * longer wait for everyone behind it, and sign-ins would keep its old failures from being forgotten.
+   */
   succeeded(emailKey: string, address: string): void {
     const [pair, perAddress] = this.#keys(emailKey, address);
     this.#entries.delete(pair);
     const entry = this.#entries.get(perAddress);
     if (!entry) return;
     entry.failures -= 1;
-    if (entry.failures < this.#settings.maxFailuresPerAddress) entry.lockedUntilMs = 0;
+    entry.lockedUntilMs = 0;
+    entry.lastFailureMs = Math.max(entry.previousFailureMs, entry.firstFailureMs);
     if (entry.failures <= 0) this.#entries.delete(perAddress);
   }
 
@@ -94,9 +103,10 @@ export class LoginThrottle {
       now - old.lastFailureMs > forgetMs ||
       (old.failures < threshold && now - old.firstFailureMs > forgetMs);
     const entry: Entry = fresh
-      ? { failures: 0, firstFailureMs: now, lastFailureMs: now, lockedUntilMs: 0 }
+      ? { failures: 0, firstFailureMs: now, lastFailureMs: now, previousFailureMs: now, lockedUntilMs: 0 }
       : (old as Entry);
     entry.failures += 1;
+    entry.previousFailureMs = entry.lastFailureMs;
     entry.lastFailureMs = now;
     if (entry.failures >= threshold) {
       const doublings = Math.min(entry.failures - threshold, 30);
