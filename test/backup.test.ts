@@ -14,9 +14,18 @@
  * pg_restore, so this suite runs on SQLite whatever TEST_DATABASE_URL says.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -252,6 +261,51 @@ describe('cosell backup and restore of the embedded SQLite database', () => {
     console.log(
       `backup (online): ${dealsAtStart} deals when it started, ${dealsInBackup} in the backup, ${dealsAtEnd} when it ended; ${whole.rowsChecked} rows checked`,
     );
+  });
+
+  it('a restore into a path whose database file is gone but whose old -wal file is left never replays that WAL', async () => {
+    const backup = join(dir, 'wal-source.db');
+    await backupDatabase(env.handle.db, backup);
+    const expected = checksumsOf(backup);
+    expect(expected.organizations?.rows).toBeGreaterThan(0);
+    // An old database at the target path, in WAL mode with changes still in its WAL: then its main file is
+    // deleted (say, to start over) and the -wal file stays behind.
+    const target = join(dir, 'wal-target.db');
+    copyFileSync(backup, target);
+    const old = new SqliteDatabase(target);
+    old.pragma('journal_mode = WAL');
+    old.pragma('wal_autocheckpoint = 0');
+    old.exec("update organizations set name = 'from the stale WAL'");
+    copyFileSync(`${target}-wal`, join(dir, 'stale-wal'));
+    old.close();
+    rmSync(target, { force: true });
+    copyFileSync(join(dir, 'stale-wal'), `${target}-wal`);
+
+    const done = await restoreSqlite(backup, target);
+    expect(done.previous).toBeNull();
+    expect(checksumsOf(target)).toEqual(expected);
+    const db = new SqliteDatabase(target);
+    try {
+      expect(integrityOf(db)).toBe('ok');
+      const stale = db.prepare("select count(*) as n from organizations where name = 'from the stale WAL'");
+      expect((stale.get() as { n: number }).n).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a backup is never written over the live database, however its path is spelled (a symbolic link)', async () => {
+    const linked = join(dir, 'linked-data');
+    symlinkSync(dirname(source), linked);
+    const before = checksumsOf(source);
+    for (const path of [join(linked, basename(source)), `${join(linked, basename(source))}-wal`]) {
+      await expect(backupDatabase(env.handle.db, path, { overwrite: true }), path).rejects.toThrow(
+        /over the database itself/,
+      );
+    }
+    expect(checksumsOf(source)).toEqual(before);
+    const res = await env.call('GET', '/api/v1/me', world.users.radmin.auth);
+    expect(res.statusCode).toBe(200);
   });
 
   it('bad input gets a clear message and an exit code, never a stack trace', async () => {

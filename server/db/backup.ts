@@ -17,11 +17,12 @@ import {
   linkSync,
   openSync,
   readSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
 } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { type Db, migrateToLatest, openDatabase, sqliteHandleOf } from './database.ts';
 
@@ -74,6 +75,22 @@ function removeDatabaseFiles(file: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
 }
 
+/** The path with its directory's symbolic links resolved (the directory must exist). */
+function canonical(path: string): string {
+  return join(realpathSync(dirname(path)), basename(path));
+}
+
+/** Whether two paths name the same file: the same canonical path, or (hard links) the same inode. */
+function sameFile(a: string, b: string): boolean {
+  if (canonical(a) === canonical(b)) return true;
+  try {
+    const [x, y] = [statSync(a), statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
 function checkWritableDirectory(file: string, what: string): void {
   const dir = dirname(file);
   let isDirectory = false;
@@ -122,11 +139,13 @@ export async function backupSqlite(
   const started = performance.now();
   const file = resolve(target);
   const sourceFile = resolve(source.name);
-  if ([sourceFile, `${sourceFile}-wal`, `${sourceFile}-shm`].includes(file))
+  checkWritableDirectory(file, 'backup');
+  // However the path is spelled (a symbolic link to the directory, a hard link): renaming the copy over the
+  // live database, or over its -wal, would swap the file under the running server.
+  if (['', '-wal', '-shm', '-journal'].some((suffix) => sameFile(file, `${sourceFile}${suffix}`)))
     throw new BackupError(`the backup cannot be written over the database itself (${file})`);
   if (existsSync(file) && !options.overwrite)
     throw new BackupError(`${file} already exists; choose another file name (or pass --force to replace it)`);
-  checkWritableDirectory(file, 'backup');
   const temp = `${file}.partial-${process.pid}`;
   removeDatabaseFiles(temp);
   try {
@@ -211,8 +230,8 @@ async function restoreInner(backup: string, file: string): Promise<RestoreSummar
   } catch {}
   if (!isFile) throw new BackupError(`no backup file at ${backup}`);
   if (!startsLikeSqlite(backup)) throw new BackupError(`${backup} is not a SQLite database`);
-  if (backup === file) throw new BackupError('the backup and the database are the same file');
   checkWritableDirectory(file, 'database');
+  if (sameFile(backup, file)) throw new BackupError('the backup and the database are the same file');
 
   const temp = `${file}.restoring-${process.pid}`;
   removeDatabaseFiles(temp);
@@ -235,12 +254,14 @@ async function restoreInner(backup: string, file: string): Promise<RestoreSummar
     let previous: string | null = null;
     const current = existsSync(file) ? takeOver(file) : null;
     try {
+      const kept = `${file}.pre-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       if (existsSync(file)) {
-        previous = `${file}.pre-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+        previous = kept;
         linkSync(file, previous);
-        // An old WAL that could not be folded in stays with the old file; it must never meet the new one.
-        if (existsSync(`${file}-wal`)) renameSync(`${file}-wal`, `${previous}-wal`);
       }
+      // An old WAL that could not be folded in stays with the old file (or, the file gone, is put aside under
+      // its name): it must never meet the new one, which SQLite would replay it into.
+      if (existsSync(`${file}-wal`)) renameSync(`${file}-wal`, `${kept}-wal`);
       rmSync(`${file}-shm`, { force: true });
       rmSync(`${file}-journal`, { force: true });
       renameSync(temp, file);
