@@ -308,6 +308,51 @@ describe('cosell backup and restore of the embedded SQLite database', () => {
     expect(res.statusCode).toBe(200);
   });
 
+  it('the checksums see every table: the search index (FTS5) by its rowids and shadow tables, and sqlite_sequence', async () => {
+    const created = await env.call(
+      'POST',
+      '/api/v1/deals',
+      world.users.radmin.auth,
+      dealBody(world, { name: 'Searchable backup deal', notes: 'A note to find' }),
+      { 'idempotency-key': 'backup-fts' },
+    );
+    expect(created.statusCode).toBe(201);
+    const backup = join(dir, 'fts.db');
+    await backupDatabase(env.handle.db, backup);
+    const original = checksumsOf(backup);
+    for (const table of ['participants_fts', 'participants_fts_data', 'notes_fts', 'sqlite_sequence'])
+      expect(Object.keys(original), table).toContain(table);
+    // The copy's search index is whole and finds what the source's finds.
+    const copy = new SqliteDatabase(backup);
+    const src = openReadOnly(source);
+    try {
+      copy.exec("insert into participants_fts (participants_fts) values ('integrity-check')");
+      copy.exec("insert into notes_fts (notes_fts) values ('integrity-check')");
+      const search = (db: SqliteDatabase.Database) =>
+        db
+          .prepare("select rowid from participants_fts where search_text match 'earchable' order by rowid")
+          .all();
+      expect(search(copy)).toEqual(search(src));
+      expect(search(copy).length).toBeGreaterThan(0);
+
+      // A record indexed under another row number: as many rows as before, but not the same index.
+      const { rowid } = copy.prepare('select min(rowid) as rowid from participants_fts').get() as {
+        rowid: number;
+      };
+      copy.exec(`delete from participants_fts where rowid = ${rowid}`);
+      copy.exec(`insert into participants_fts (rowid, search_text) values (${rowid + 1_000_000}, 'moved')`);
+      // And the event counter moved on (as after events that were later removed).
+      copy.exec("update sqlite_sequence set seq = seq + 1000 where name = 'events'");
+    } finally {
+      copy.close();
+      src.close();
+    }
+    const changed = checksumsOf(backup);
+    expect(changed.participants_fts?.rows).toBe(original.participants_fts?.rows);
+    expect(changed.participants_fts).not.toEqual(original.participants_fts);
+    expect(changed.sqlite_sequence).not.toEqual(original.sqlite_sequence);
+  });
+
   it('bad input gets a clear message and an exit code, never a stack trace', async () => {
     const url = `sqlite:${source}`;
     const text = join(dir, 'notes.txt');

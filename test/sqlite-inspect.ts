@@ -28,20 +28,31 @@ export interface TableChecksum {
   sha256: string;
 }
 
-/** The user tables of the database, by name. */
+/**
+ * The tables of the database, by name: the user tables, virtual tables (FTS5) and their shadow tables, and
+ * `sqlite_sequence` (the AUTOINCREMENT high-water marks: events.seq must never be handed out twice). Not
+ * SQLite's statistics (`sqlite_stat*`), which ANALYZE may rewrite at any time.
+ */
 export function tablesOf(db: SqliteDatabase.Database): string[] {
   return (
     db
       .prepare(
-        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name",
+        `select name from sqlite_master where type = 'table'
+           and (name not like 'sqlite_%' or name = 'sqlite_sequence') order by name`,
       )
       .all() as { name: string }[]
   ).map((r) => r.name);
 }
 
+const isVirtual = (db: SqliteDatabase.Database, table: string) =>
+  /^create\s+virtual\s+table/i.test(
+    (db.prepare('select sql from sqlite_master where name = ?').get(table) as { sql: string | null }).sql ??
+      '',
+  );
+
 /**
  * Row count and a SHA-256 over every row of every table, each table ordered by its primary key (by all its
- * columns when it has none), so two databases with the same content have the same checksums whatever their
+ * columns when it has none; a virtual table by its rowid, which is hashed too), so two databases with the same content have the same checksums whatever their
  * page layout.
  */
 export function tableChecksums(db: SqliteDatabase.Database): Record<string, TableChecksum> {
@@ -52,10 +63,16 @@ export function tableChecksums(db: SqliteDatabase.Database): Record<string, Tabl
       .filter((c) => c.pk > 0)
       .sort((a, b) => a.pk - b.pk)
       .map((c) => c.name);
-    const order = (pk.length > 0 ? pk : columns.map((c) => c.name)).map((c) => `"${c}"`).join(', ');
+    // A virtual table's rows are known by their rowid (an FTS5 index points at records by it; a contentless
+    // one reads back nothing else).
+    const virtual = isVirtual(db, table);
+    const order = virtual
+      ? 'rowid'
+      : (pk.length > 0 ? pk : columns.map((c) => c.name)).map((c) => `"${c}"`).join(', ');
+    const select = virtual ? `select rowid, * from "${table}"` : `select * from "${table}"`;
     const hash = createHash('sha256');
     let rows = 0;
-    for (const row of db.prepare(`select * from "${table}" order by ${order}`).raw().iterate()) {
+    for (const row of db.prepare(`${select} order by ${order}`).raw().iterate()) {
       hash.update(
         JSON.stringify(row, (_key, value: unknown) =>
           Buffer.isBuffer(value) ? `x'${value.toString('hex')}'` : value,
