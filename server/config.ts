@@ -31,7 +31,8 @@ export interface Config {
   rateLimitBurstSeconds: number;
   /** How long a request refused by a rate limit waits before its 429 is sent (slows floods per connection). */
   rateLimitRefusalDelayMs: number;
-  /** Failed sign-ins for one e-mail from one address before it must wait; 0: no throttling. */
+  /** Failed sign-ins for one e-mail from one address before it must wait; 0: no limit per e-mail (the per-address
+   * limit stays; both 0: no throttling). */
   loginMaxFailures: number;
   /** Failed sign-ins from one address over all e-mails before it must wait; 0: no limit. */
   loginMaxFailuresPerAddress: number;
