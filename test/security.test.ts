@@ -206,6 +206,30 @@ describe.each(DIALECTS)('rate limits on %s', (dialect) => {
     expect((await send(limited, { url: '/api/v1/me', headers: other })).statusCode).toBe(200);
   });
 
+  it("creating more tokens does not multiply a user's budget: all of its tokens and sessions together get 4× the limit", async () => {
+    const app = await apps.make({ rateLimits: { perActor: 2, anonymous: 100, burstMs: 60_000 } });
+    const owner = await makeUser(env.ctx, world.contoso, 'limits.many-tokens@contoso.example', [
+      { role: 'referrals-admin' },
+    ]);
+    const tokens = [owner.auth];
+    for (let i = 0; i < 5; i++) {
+      const created = await env.call('POST', '/api/v1/tokens', owner.auth, { name: `token ${i}` });
+      tokens.push({ authorization: `Bearer ${(created.json() as { token: string }).token}` });
+    }
+    const statuses: number[] = [];
+    for (const auth of tokens) {
+      for (let i = 0; i < 2; i++)
+        statuses.push((await send(app, { url: '/api/v1/me', headers: auth })).statusCode);
+    }
+    // Each token may send its 2, but the user no more than 8 in all.
+    expect(statuses).toEqual([...Array(8).fill(200), 429, 429, 429, 429]);
+    const refused = await send(app, { url: '/api/v1/me', headers: tokens[0] as Headers });
+    expectError(refused, 429, 'rate-limited');
+    expect(errorOf(refused).message).toMatch(/^Too many requests from you/);
+    // Another user of the organization is unaffected.
+    expect((await send(app, { url: '/api/v1/me', headers: world.users.radmin.auth })).statusCode).toBe(200);
+  });
+
   it("a signed-in user's sessions share one budget; another user of the organization is unaffected", async () => {
     const app = await apps.make({ rateLimits: { perActor: 4, anonymous: 100, burstMs: 60_000 } });
     const [a, b, c] = await Promise.all([

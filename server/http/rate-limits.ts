@@ -3,6 +3,9 @@
  * (server/http/token-bucket.ts), so a budget allows a burst and then its average rate:
  *
  * - per API token, and per signed-in user over all the user's browser sessions (RATE_LIMIT_PER_MINUTE);
+ * - per user over all of its tokens and sessions together, a multiple of that (`perUserFactor`): a user may
+ *   create tokens at will, and each has its own budget, but that must not multiply one user's budget without
+ *   bound;
  * - per client address for requests without valid credentials (RATE_LIMIT_ANONYMOUS_PER_MINUTE), which
  *   includes wrong or revoked tokens, so guessing is slowed too;
  * - optionally per organization, all its users and tokens together (RATE_LIMIT_ORGANIZATION_PER_MINUTE).
@@ -29,6 +32,12 @@ export interface RateLimits {
   perActor: number;
   /** Requests per window per client address (IPv6: per /64) without valid credentials; 0: off. */
   anonymous: number;
+  /**
+   * Requests per window per user, all of its API tokens and browser sessions together, as a multiple of
+   * `perActor` (default 4): tokens each have their own budget, but a user creating token after token does not
+   * get more than this. 0: off.
+   */
+  perUserFactor?: number;
   /** Requests per window per organization, all its users and tokens together; 0 or absent: off. */
   perOrganization?: number;
   /** The window the numbers are per (default one minute). */
@@ -59,10 +68,15 @@ export const clientAddress = (request: FastifyRequest) => normalizeIP(request.ip
 /** Budgets a known credential counts against. */
 interface Known {
   actor: string;
+  user: string;
   organization: string;
 }
 
+/** The default of `perUserFactor`. */
+export const PER_USER_FACTOR = 4;
+
 const REMEMBERED = 10_000;
+const ALL_OF_YOU = 'you (all your API tokens and sessions together)';
 const digest = (credential: string) => createHash('sha256').update(credential).digest('base64url');
 
 export async function createLimiter(app: FastifyInstance, limits: RateLimits): Promise<Limiter> {
@@ -78,6 +92,7 @@ export async function createLimiter(app: FastifyInstance, limits: RateLimits): P
     return app.createRateLimit({ max, timeWindow, keyGenerator: (request) => keys.get(request) ?? '' });
   };
   const perActor = bucket(limits.perActor);
+  const perUser = bucket(limits.perActor * (limits.perUserFactor ?? PER_USER_FACTOR));
   const anonymous = bucket(limits.anonymous);
   const perOrganization = bucket(limits.perOrganization);
   const known = new Map<string, Known>();
@@ -117,6 +132,7 @@ export async function createLimiter(app: FastifyInstance, limits: RateLimits): P
       if (!budget) return;
       const read = { increment: false, headers: false };
       await apply(request, reply, perActor, budget.actor, { ...read, whose: 'you' });
+      await apply(request, reply, perUser, budget.user, { ...read, whose: ALL_OF_YOU });
       await apply(request, reply, perOrganization, budget.organization, {
         ...read,
         whose: 'your organization',
@@ -135,6 +151,7 @@ export async function createLimiter(app: FastifyInstance, limits: RateLimits): P
       }
       const budget: Known = {
         actor: actor.via.kind === 'token' ? `token:${actor.via.tokenId}` : `user:${actor.userId}`,
+        user: `user:${actor.userId}`,
         organization: `organization:${actor.organizationId}`,
       };
       if (credential !== null) {
@@ -146,6 +163,11 @@ export async function createLimiter(app: FastifyInstance, limits: RateLimits): P
       }
       const counted = { increment: true };
       await apply(request, reply, perActor, budget.actor, { ...counted, whose: 'you', headers: true });
+      await apply(request, reply, perUser, budget.user, {
+        ...counted,
+        whose: ALL_OF_YOU,
+        headers: perActor === null,
+      });
       await apply(request, reply, perOrganization, budget.organization, {
         ...counted,
         whose: 'your organization',
