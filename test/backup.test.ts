@@ -20,6 +20,7 @@ import {
   mkdtempSync,
   openSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
   writeSync,
@@ -181,6 +182,8 @@ describe('cosell backup and restore of the embedded SQLite database', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('integrity check ok');
+    // Owner only: it holds password and token hashes and webhook secrets.
+    expect(statSync(backup).mode & 0o777).toBe(0o600);
     expect(checksumsOf(backup)).toEqual(before);
     // The source is untouched by its backup.
     expect(checksumsOf(source)).toEqual(before);

@@ -151,6 +151,10 @@ export async function backupSqlite(
   try {
     let pages = 0;
     try {
+      // Readable by its owner only, from its first byte: a backup holds password and token hashes and the
+      // webhook secrets, and is often kept where more people can look than at the live database. (SQLite would
+      // create it as 0644; an empty file is an empty database to it, and its journal gets the same mode.)
+      closeSync(openSync(temp, 'wx', 0o600));
       const progress = await source.backup(temp, { progress: () => ALL_PAGES });
       pages = progress.totalPages;
     } catch (error) {
