@@ -384,6 +384,52 @@ describe('web workspace in Chromium', () => {
     await page.locator(`[data-testid="deal-grid"] [data-deal-id="${id}"]`).waitFor();
   });
 
+  it('filters and sorts the grid exactly as the API lists them, kept in the address across a reload', async () => {
+    const page = await signIn('vadmin@northwind.example');
+    const shown = async () =>
+      (await page.evaluate(
+        `[...document.querySelectorAll('[data-testid="deal-grid"] [data-deal-id]')].map((r) => r.getAttribute('data-deal-id'))`,
+      )) as string[];
+    const listed = async (query: string, view = 'inbound') =>
+      (
+        (await (
+          await page.request.get(`${server.url}/api/v1/deals?view=${view}&limit=25&${query}`)
+        ).json()) as { items: { id: string }[] }
+      ).items.map((d) => d.id);
+    const matches = async (query: string, view = 'inbound') => {
+      const expected = await listed(query, view);
+      await expect.poll(shown).toEqual(expected);
+      return expected;
+    };
+
+    await page.goto(`${server.url}/?tab=inbound`);
+    const all = await matches('sort=updatedAt&order=desc');
+    expect(all.length).toBeGreaterThan(0);
+
+    await page.getByTestId('filter-type').selectOption('co-sell');
+    await page.waitForURL(/type=co-sell/);
+    expect(await matches('type=co-sell&sort=updatedAt&order=desc')).not.toEqual([]);
+
+    await page.getByRole('columnheader', { name: 'Value' }).click();
+    await page.waitForURL(/sort=value&order=desc/);
+    const byValue = await matches('type=co-sell&sort=value&order=desc');
+    await page.getByRole('columnheader', { name: 'Value' }).click();
+    await page.waitForURL(/order=asc/);
+    await matches('type=co-sell&sort=value&order=asc');
+    await page.getByRole('columnheader', { name: 'Value' }).click();
+    await page.waitForURL(/order=desc/);
+    await page.reload();
+    await expect.poll(shown).toEqual(byValue);
+
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.waitForURL((url) => !url.search.includes('type='));
+    await page.getByRole('button', { name: 'Expiring soon' }).click();
+    await page.waitForURL(/expiring=1/);
+    await matches('sort=value&order=desc&expiringWithinDays=7');
+    await page.getByRole('button', { name: 'Expiring soon' }).click();
+    await page.waitForURL((url) => !url.search.includes('expiring='));
+  });
+
   it('a location-scoped user sees only deals of their location', async () => {
     const page = await signIn('user.tw@contoso.example');
     let seen = 0;
