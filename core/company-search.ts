@@ -115,21 +115,23 @@ export function searchTexts(nameSearch: string): { tier: KeyTier; text: string }
   const name = nameSearch.slice(0, MAX_KEY_TEXT * 4);
   const texts: { tier: KeyTier; text: string }[] = [];
   if (name.length === 0) return texts;
-  texts.push({ tier: NAME_START, text: name.slice(0, MAX_KEY_TEXT) });
-  const seen = new Set<string>([name.slice(0, MAX_KEY_TEXT)]);
-  const chars = Array.from(name);
-  let offset = 0; // in UTF-16 units, for slicing
+  const first = name.slice(0, MAX_KEY_TEXT);
+  texts.push({ tier: NAME_START, text: first });
+  let seen: Set<string> | null = null;
   let starts = 0;
-  for (let i = 0; i < chars.length && starts < MAX_WORD_STARTS; i++) {
-    const ch = chars[i] as string;
-    const previous = i > 0 ? (chars[i - 1] as string) : '';
+  let previous = '';
+  // By code point (offset in UTF-16 units, for slicing); every CJK character is at U+1100 or above.
+  for (let offset = 0; offset < name.length && starts < MAX_WORD_STARTS; ) {
+    const code = name.codePointAt(offset) as number;
+    const ch = code > 0xffff ? name.slice(offset, offset + 2) : (name[offset] as string);
     // A word starts after a space, and at every CJK character (CJK text has no spaces between words).
-    const isStart = i > 0 && ch !== ' ' && (previous === ' ' || CJK.test(ch));
+    const isStart = offset > 0 && ch !== ' ' && (previous === ' ' || (code >= 0x1100 && CJK.test(ch)));
     if (isStart) {
-      const rest = name.slice(offset);
-      const word = rest.split(' ', 1)[0] as string;
+      const space = name.indexOf(' ', offset);
+      const word = space === -1 ? name.slice(offset) : name.slice(offset, space);
       if (!NOT_A_WORD_START.has(word)) {
-        const text = rest.slice(0, MAX_KEY_TEXT);
+        const text = name.slice(offset, offset + MAX_KEY_TEXT);
+        seen ??= new Set([first]);
         if (!seen.has(text)) {
           seen.add(text);
           texts.push({ tier: WORD_START, text });
@@ -137,6 +139,7 @@ export function searchTexts(nameSearch: string): { tier: KeyTier; text: string }
         }
       }
     }
+    previous = ch;
     offset += ch.length;
   }
   return texts;
@@ -145,6 +148,11 @@ export function searchTexts(nameSearch: string): { tier: KeyTier; text: string }
 /** A stored key: tier, size band, text. */
 export function searchKey(tier: KeyTier, band: SizeBand, text: string): string {
   return `${tier}${band}${text}`;
+}
+
+/** The text of a stored key (without its tier and band). */
+export function keyText(key: string): string {
+  return key.slice(2);
 }
 
 /** Every key of one directory entry. */

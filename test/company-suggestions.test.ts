@@ -41,6 +41,10 @@ describe.each(DIALECTS)('company suggestions ranking on %s', (dialect) => {
     // Twelve companies whose name repeats one word: each is found twice (name start and later word).
     for (let i = 0; i < 12; i++) await add('Delta Delta', '1-49', 'Lund');
     await add('Delta Force', '1000+', 'Lund');
+    // One city name in two countries.
+    await add('Paris Trading SA', '1000+', 'Paris', 'FR');
+    await add('Paris Bakery', '50-249', 'Paris', 'US');
+    await add('Paris Bakery', '1-49', 'Paris', 'FR');
   });
   afterAll(async () => env.close());
 
@@ -79,6 +83,25 @@ describe.each(DIALECTS)('company suggestions ranking on %s', (dialect) => {
       'Nordic Data AB (50-249)',
       'Nordic Data AB (1-49)',
     ]);
+  });
+
+  it('reads a city given without a country in every country that has a city of that name', async () => {
+    expect(await suggest('q=paris&city=paris')).toEqual([
+      'Paris Trading SA (1000+)',
+      'Paris Bakery (50-249)',
+      'Paris Bakery (1-49)',
+    ]);
+    expect(await suggest('q=paris&city=Paris&limit=2')).toEqual([
+      'Paris Trading SA (1000+)',
+      'Paris Bakery (50-249)',
+    ]);
+    expect(await suggest('q=parsi&city=Paris')).toEqual([
+      'Paris Trading SA (1000+)',
+      'Paris Bakery (50-249)',
+      'Paris Bakery (1-49)',
+    ]);
+    expect(await suggest('q=paris&city=Paris&country=US')).toEqual(['Paris Bakery (50-249)']);
+    expect(await suggest('q=paris&city=Lyon')).toEqual([]);
   });
 
   it('finds by a later word, not by a legal form or from inside a word', async () => {

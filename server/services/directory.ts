@@ -23,16 +23,20 @@ import { escapeLike, normalizeForSearch } from '../../core/text.ts';
 import type { Actor } from '../access/actor.ts';
 import { companiesByIds, type SolutionGroup, searchSolutions } from '../db/repositories/catalog.ts';
 import {
+  countriesOfCity,
   firstKeysInRanges,
   type KeyHit,
-  keysWithTextInRanges,
-  type PlaceFilter,
+  nonEmptyTextRanges,
+  type Place,
 } from '../db/repositories/company-search.ts';
 import { getOrganization, getVendor, searchPartners } from '../db/repositories/organizations.ts';
 import type { ServiceContext } from './context.ts';
 
-/** Typo-tolerant candidates read at most (unordered; ranked in memory). */
-const TYPO_CANDIDATES = 2000;
+/**
+ * Ranges per statement of bestInGroups: SQLite compounds at most 500 SELECTs in one statement, and a typo
+ * query with many live variants asks for more.
+ */
+const RANGES_PER_STATEMENT = 200;
 
 /** One ordered probe: the keys of one tier and size band that start with `prefix`. */
 interface Group {
@@ -53,31 +57,35 @@ const bandOf = (key: string) => Number(key[1]) as SizeBand;
 async function bestInGroups(
   ctx: ServiceContext,
   groups: readonly Group[],
-  place: PlaceFilter,
+  places: readonly Place[],
   limit: number,
   hitOf: (group: Group, row: KeyHit) => SearchHit,
 ): Promise<SearchHit[]> {
   const fetched: SearchHit[][] = groups.map(() => []);
   let pending = groups.map((_, index) => ({ index, limit }));
   for (;;) {
-    const rows = await firstKeysInRanges(
-      ctx.db,
-      pending.map(({ index, limit: n }) => {
-        const prefix = searchKey(
-          (groups[index] as Group).keyTier,
-          (groups[index] as Group).band,
-          (groups[index] as Group).prefix,
-        );
-        return { range: { from: prefix, to: prefixUpperBound(prefix) }, limit: n };
-      }),
-      place,
-    );
     const byBranch = new Map<number, SearchHit[]>();
-    for (const row of rows) {
-      const { index } = pending[row.branch] as { index: number };
-      const list = byBranch.get(index) ?? [];
-      list.push(hitOf(groups[index] as Group, row));
-      byBranch.set(index, list);
+    for (let from = 0; from < pending.length; from += RANGES_PER_STATEMENT) {
+      const part = pending.slice(from, from + RANGES_PER_STATEMENT);
+      const rows = await firstKeysInRanges(
+        ctx.db,
+        ctx.dialect,
+        part.map(({ index, limit: n }) => {
+          const prefix = searchKey(
+            (groups[index] as Group).keyTier,
+            (groups[index] as Group).band,
+            (groups[index] as Group).prefix,
+          );
+          return { range: { from: prefix, to: prefixUpperBound(prefix) }, limit: n };
+        }),
+        places,
+      );
+      for (const row of rows) {
+        const { index } = part[row.branch] as { index: number };
+        const list = byBranch.get(index) ?? [];
+        list.push(hitOf(groups[index] as Group, row));
+        byBranch.set(index, list);
+      }
     }
     const cut: { index: number; limit: number }[] = [];
     for (const { index, limit: n } of pending) {
@@ -108,10 +116,15 @@ export async function suggestCompanies(
   const q = searchQuery(query.q);
   // Fewer than 2 characters (1 in CJK) says too little to suggest anything.
   if (!q) return { items: [] };
-  const place: PlaceFilter = {
-    country: query.country,
-    citySearch: query.city ? normalizeForSearch(query.city) : undefined,
-  };
+  const citySearch = query.city ? normalizeForSearch(query.city) : undefined;
+  // A city is read with its country: given, or each country that has a city of that name.
+  const places: Place[] = citySearch
+    ? (query.country ? [query.country] : await countriesOfCity(ctx.db, citySearch)).map((country) => ({
+        country,
+        citySearch,
+      }))
+    : [{ country: query.country }];
+  if (places.length === 0) return { items: [] };
   const limit = query.limit;
   const groups: Group[] = [];
   for (const [tier, keyTier] of [
@@ -120,14 +133,14 @@ export async function suggestCompanies(
   ] as const) {
     for (const band of SIZE_BANDS_LARGEST_FIRST) groups.push({ tier, keyTier, band, prefix: q });
   }
-  let hits = await bestInGroups(ctx, groups, place, limit, (group, row) => ({
+  let hits = await bestInGroups(ctx, groups, places, limit, (group, row) => ({
     companyId: row.company_id,
     tier: group.tier,
     exactness: exactnessOf(row.text, q),
     band: bandOf(row.key),
     text: row.text,
   }));
-  if (hits.length < limit) hits = rankHits([...hits, ...(await typoHits(ctx, q, place, limit))], limit);
+  if (hits.length < limit) hits = rankHits([...hits, ...(await typoHits(ctx, q, places, limit))], limit);
 
   const companies = new Map(
     (
@@ -163,14 +176,18 @@ export async function suggestCompanies(
 }
 
 /**
- * Typo-tolerant matches: keys that start with a string one edit from the query. The three-character variants
- * (the query had four) are broad, so they are read in ranking order like the exact tiers; the longer ones
- * are narrow and read together, unordered, at most TYPO_CANDIDATES keys, then ranked.
+ * Typo-tolerant matches: keys that start with a string one edit from the query (a few hundred variants). Most
+ * variants start no key at all (`kxst`); a few start very many (`medi…` for `meid`). So first one probe of the
+ * text index per variant of four characters or more tells which start anything (three-character variants,
+ * from four-letter queries, always do); then those are read like the exact tiers: per variant, tier and size
+ * band, the first keys in key order in the place's index, which within one variant is the ranking order.
+ * The work is bounded by the number of live variants, not by how many keys they start, with a place filter
+ * as without one.
  */
 async function typoHits(
   ctx: ServiceContext,
   q: string,
-  place: PlaceFilter,
+  places: readonly Place[],
   limit: number,
 ): Promise<SearchHit[]> {
   const variants = typoPrefixes(q);
@@ -182,32 +199,26 @@ async function typoHits(
       if (known.has(text.slice(0, i))) return WHOLE_WORDS;
     return PARTIAL;
   };
-  const hit = (row: { company_id: string; key: string; text: string }): SearchHit => ({
+  const short = variants.filter((v) => v.length <= 3);
+  const long = variants.filter((v) => v.length > 3);
+  const live = await nonEmptyTextRanges(
+    ctx.db,
+    ctx.dialect,
+    long.map((v) => ({ from: v, to: prefixUpperBound(v) })),
+  );
+  const groups: Group[] = [];
+  for (const prefix of [...short, ...live.map((i) => long[i] as string)]) {
+    for (const keyTier of [NAME_START, WORD_START] as const) {
+      for (const band of SIZE_BANDS_LARGEST_FIRST) groups.push({ tier: 2, keyTier, band, prefix });
+    }
+  }
+  return bestInGroups(ctx, groups, places, limit, (_group, row) => ({
     companyId: row.company_id,
     tier: 2,
     exactness: exactness(row.text),
     band: bandOf(row.key),
     text: row.text,
-  });
-  const short = variants.filter((v) => v.length <= 3);
-  const long = variants.filter((v) => v.length > 3);
-  const groups: Group[] = [];
-  for (const prefix of short) {
-    for (const keyTier of [NAME_START, WORD_START] as const) {
-      for (const band of SIZE_BANDS_LARGEST_FIRST) groups.push({ tier: 2, keyTier, band, prefix });
-    }
-  }
-  const [ordered, narrow] = await Promise.all([
-    bestInGroups(ctx, groups, place, limit, (_group, row) => hit(row)),
-    keysWithTextInRanges(
-      ctx.db,
-      ctx.dialect,
-      long.map((v) => ({ from: v, to: prefixUpperBound(v) })),
-      place,
-      TYPO_CANDIDATES,
-    ),
-  ]);
-  return rankHits([...ordered, ...narrow.map(hit)], limit);
+  }));
 }
 
 export async function listSolutions(

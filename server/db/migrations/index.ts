@@ -5,6 +5,7 @@ import { companySearch } from './0003-company-search.ts';
 import { notices } from './0004-notices.ts';
 import { listViews } from './0005-list-views.ts';
 import { dealSearch } from './0006-deal-search.ts';
+import { companySearchPlace } from './0007-company-search-place.ts';
 
 /**
  * Migrations in code (portable across both engines). Each is written once; the few spots
@@ -18,6 +19,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0004_notices': { up: (db) => notices(db, dialect) },
     '0005_list_views': { up: (db) => listViews(db, dialect) },
     '0006_deal_search': { up: (db) => dealSearch(db, dialect) },
+    '0007_company_search_place': { up: (db) => companySearchPlace(db, dialect) },
   };
 }
 
