@@ -60,6 +60,9 @@ export async function serve(config: Config = readConfig()): Promise<void> {
     app.log.info(summary, 'demo ecosystem loaded');
     seeded = true;
   }
+  await app.listen({ port: config.port, host: config.host });
+  // The jobs start once the server answers: after downtime the first sweep may expire thousands of records, and
+  // reads do not wait for it (each read expires what it shows first).
   const sweeper = startExpirySweeper(ctx, config.expirySweepSeconds * 1000, app.log);
   const dispatcher = startDispatcher(ctx, {
     intervalMs: config.dispatchIntervalMs,
@@ -73,7 +76,6 @@ export async function serve(config: Config = readConfig()): Promise<void> {
     },
     log: app.log,
   });
-  await app.listen({ port: config.port, host: config.host });
   const demo = seeded || (await findUserByEmail(ctx.db, 'radmin@contoso.example')) !== undefined;
   const hint = demo
     ? `\n  Demo personas (password cosell-demo): radmin@contoso.example, user.se@contoso.example, ` +
