@@ -31,8 +31,11 @@ import { seedDemo } from '../server/services/seed-demo.ts';
 import { startProcess } from './processes.ts';
 
 const LIMIT = Number(process.env.BENCH_ABUSE_LIMIT ?? 600);
-/** The victim's tokens, each at half its limit: enough requests for a p99 that means something. */
-const VICTIM_TOKENS = 8;
+/**
+ * The victim's tokens, each at half its limit: enough requests for a p99 that means something, and together
+ * (three budgets) under the cap of all of one user's tokens (four budgets, docs/SECURITY.md).
+ */
+const VICTIM_TOKENS = 6;
 const VICTIM_RATE = VICTIM_TOKENS * Math.max(1, Math.floor(LIMIT / 60 / 2));
 const SECONDS = Number(process.env.BENCH_ABUSE_SECONDS ?? 30);
 const CONNECTIONS = Number(process.env.BENCH_ABUSE_CONNECTIONS ?? 16);
