@@ -50,7 +50,12 @@ export interface CompanyRecord {
 }
 
 export type CompanyRecordCheck =
-  | { ok: true; record: CompanyRecord }
+  | {
+      ok: true;
+      record: CompanyRecord;
+      /** The website's domain (core/customer-keys.ts), null without one. */
+      domain: string | null;
+    }
   | { ok: false; reason: string; field?: CompanyCsvColumn };
 
 /** Whether a header row is exactly the expected one. */
@@ -110,7 +115,8 @@ export function checkCompanyRecord(fields: readonly string[]): CompanyRecordChec
       field: 'country',
     };
   }
-  if (values.website !== null && websiteDomain(values.website) === null) {
+  const domain = values.website === null ? null : websiteDomain(values.website);
+  if (values.website !== null && domain === null) {
     return {
       ok: false,
       reason: `website is not a web address (got "${clip(values.website)}")`,
@@ -131,6 +137,7 @@ export function checkCompanyRecord(fields: readonly string[]): CompanyRecordChec
       size: values.size,
       industry: values.industry,
     },
+    domain,
   };
 }
 

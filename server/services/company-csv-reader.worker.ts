@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DomainError } from '../errors.ts';
-import { readCompanyCsv, type WorkerMessage } from './company-csv-reader.ts';
+import { packChunk, readCompanyCsv, type WorkerMessage } from './company-csv-reader.ts';
 
 const { path, chunkSize, ahead } = workerData as { path: string; chunkSize: number; ahead: number };
 const port = parentPort;
@@ -24,7 +24,7 @@ try {
     createReadStream(path, { highWaterMark: 256 * 1024 }),
     chunkSize,
   )) {
-    post({ type: 'chunk', chunk });
+    post({ type: 'chunk', chunk: packChunk(chunk) });
     unacknowledged++;
     while (unacknowledged >= ahead) {
       await new Promise<void>((resolve) => {

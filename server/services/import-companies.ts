@@ -9,11 +9,12 @@
 import type { Actor } from '../access/actor.ts';
 import { hasRole } from '../access/visibility.ts';
 import {
+  type CompanyBatchWriter,
   type CompanyTuple,
+  companyBatchWriter,
   deferIndexes,
   restoreDeferredIndexes,
   TUPLE_DUNS,
-  upsertCompaniesBulk,
 } from '../db/company-bulk.ts';
 import { existingDuns } from '../db/repositories/catalog.ts';
 import { DomainError } from '../errors.ts';
@@ -131,6 +132,7 @@ export async function importCompanyChunks(
   const bad: BadRow[] = [];
 
   let batch: CompanyTuple[] = [];
+  let batchKeys: string[][] = [];
   let batchDuns = new Set<string>();
   // Dry run only: the D-U-N-S numbers seen so far, so a repeat counts as an update as it would when written.
   const seenDuns = new Set<string>();
@@ -148,11 +150,12 @@ export async function importCompanyChunks(
         if (duns) seenDuns.add(duns);
       }
     } else {
-      const counts = await upsertCompaniesBulk(ctx.db, ctx.dialect, batch);
+      const counts = await (writer as CompanyBatchWriter).write(batch, batchKeys);
       progress.inserted += counts.inserted;
       progress.updated += counts.updated;
     }
     batch = [];
+    batchKeys = [];
     batchDuns = new Set();
     options.onProgress?.({ ...progress });
   };
@@ -162,6 +165,8 @@ export async function importCompanyChunks(
     await restoreDeferredIndexes(ctx.db, ctx.dialect);
     deferred.push(...(await deferIndexes(ctx.db, ctx.dialect, !options.deferIndexes)));
   }
+  // With the indexes deferred (nobody searches the directory meanwhile), batches share transactions.
+  const writer = dryRun ? null : companyBatchWriter(ctx.db, ctx.dialect, deferred.length > 0);
   let stopped = false;
   let failed = true;
   try {
@@ -173,13 +178,15 @@ export async function importCompanyChunks(
         if (bad.length < keepBadRows) bad.push(row);
         options.onBadRow?.(row);
       }
-      for (const row of chunk.rows) {
+      for (let i = 0; i < chunk.rows.length; i++) {
+        const row = chunk.rows[i] as CompanyTuple;
         const duns = row[TUPLE_DUNS];
         if (duns) {
           if (batchDuns.has(duns)) await flush();
           batchDuns.add(duns);
         }
         batch.push(row);
+        batchKeys.push(chunk.keys[i] as string[]);
         if (batch.length >= batchSize) await flush();
       }
       if (options.signal?.aborted) {
@@ -188,8 +195,12 @@ export async function importCompanyChunks(
       }
     }
     await flush();
+    await writer?.finish(true);
     failed = false;
   } finally {
+    // The batches written before a failure stay written, as when each is its own transaction (a batch that
+    // failed half-way was undone with its transaction).
+    if (failed) await writer?.finish(true).catch(() => undefined);
     // Built even when the import failed: the directory must stay searchable.
     if (deferred.length > 0) {
       if (!failed) options.onBuildingIndexes?.(deferred);
