@@ -15,7 +15,8 @@ export async function companySearchPlace(db: Kysely<unknown>, dialect: Dialect):
     .on('company_search_keys')
     .columns(['city_search', 'country', 'key'])
     .execute();
-  await db.schema.dropIndex('company_search_keys_city_key').execute();
+  // If exists: an interrupted initial import may have dropped it (db/company-bulk.ts deferIndexes).
+  await db.schema.dropIndex('company_search_keys_city_key').ifExists().execute();
   if (dialect === 'sqlite') {
     // Where the database has statistics (ANALYZE ran), a new index without them looks more selective than it is.
     const analyzed = await sql`select 1 from sqlite_master where name = 'sqlite_stat1'`.execute(db);

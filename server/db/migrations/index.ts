@@ -6,6 +6,7 @@ import { notices } from './0004-notices.ts';
 import { listViews } from './0005-list-views.ts';
 import { dealSearch } from './0006-deal-search.ts';
 import { companySearchPlace } from './0007-company-search-place.ts';
+import { companySearchRowid } from './0008-company-search-rowid.ts';
 
 /**
  * Migrations in code (portable across both engines). Each is written once; the few spots
@@ -20,6 +21,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0005_list_views': { up: (db) => listViews(db, dialect) },
     '0006_deal_search': { up: (db) => dealSearch(db, dialect) },
     '0007_company_search_place': { up: (db) => companySearchPlace(db, dialect) },
+    '0008_company_search_rowid': { up: (db) => companySearchRowid(db, dialect) },
   };
 }
 

@@ -160,8 +160,7 @@ export async function firstKeysInRanges(
     company_id: r.company_id,
     key: r.key,
     branch: Math.floor(Number(r.branch) / places.length),
-    // The text is the key without its tier and band: not read, so that the key indexes answer alone (SQLite's
-    // carry the company id, the primary key's other column, but not the text).
+    // The text is the key without its tier and band: taken from the key rather than read from the row.
     text: keyText(r.key),
   }));
   if (places.length === 1) return rows;
