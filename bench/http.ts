@@ -29,6 +29,9 @@ const TIER = (process.env.BENCH_TIER ?? 'M') as TierName;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DAY_MS = 86_400_000;
+/** BENCH_ENGINES=sqlite or =postgres runs one engine (default both; PostgreSQL needs BENCH_PG_URL). */
+const runsEngine = (engine: 'sqlite' | 'postgres') =>
+  (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',').includes(engine);
 
 export interface ScenarioResult {
   scenario: string;
@@ -455,20 +458,21 @@ export async function httpBench(dataDir: string): Promise<HttpBenchResult> {
   process.stdout.write(`hello-world: ${hello} req/s\n`);
   const engines: EngineResult[] = [];
   const file = join(dataDir, 'http.db');
-  engines.push(
-    await runEngine('sqlite', `sqlite:${file}`, hello, async () =>
-      ['', '-wal'].reduce((sum, suffix) => {
-        try {
-          return sum + statSync(`${file}${suffix}`).size;
-        } catch {
-          return sum;
-        }
-      }, 0),
-    ),
-  );
+  if (runsEngine('sqlite'))
+    engines.push(
+      await runEngine('sqlite', `sqlite:${file}`, hello, async () =>
+        ['', '-wal'].reduce((sum, suffix) => {
+          try {
+            return sum + statSync(`${file}${suffix}`).size;
+          } catch {
+            return sum;
+          }
+        }, 0),
+      ),
+    );
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
   const adminUrl = process.env.BENCH_PG_URL;
-  if (adminUrl) {
+  if (adminUrl && runsEngine('postgres')) {
     const name = 'cosell_bench_http';
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();

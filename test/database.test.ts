@@ -53,11 +53,13 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('named statements on %s'
   });
   afterAll(async () => env?.close());
 
-  it('data statements are prepared on the connection, those with long parameter lists are not', async () => {
+  it('data statements are prepared on the connection; those with LIMIT or long parameter lists are not', async () => {
     const prepared = await env.ctx.db.connection().execute(async (connection) => {
       await connection.selectFrom('organizations').select('name').where('id', '=', 'org-1').execute();
       const many = Array.from({ length: 65 }, (_, i) => `org-${i}`);
       await connection.selectFrom('organizations').select('kind').where('id', 'in', many).execute();
+      // A page: its best plan depends on how many rows the parameters select.
+      await connection.selectFrom('organizations').select('created_at').orderBy('name').limit(5).execute();
       const rows = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(
         connection,
       );
@@ -65,5 +67,6 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('named statements on %s'
     });
     expect(prepared).toContain('select "name" from "organizations" where "id" = $1');
     expect(prepared.some((s) => s.startsWith('select "kind" from "organizations"'))).toBe(false);
+    expect(prepared.some((s) => s.startsWith('select "created_at" from "organizations"'))).toBe(false);
   });
 });

@@ -83,6 +83,13 @@ const PG_NAMED_STATEMENTS = 1000;
 /** Statements with more parameters (long IN lists, one text per length) stay unnamed. */
 const PG_NAMED_MAX_PARAMETERS = 64;
 const DATA_STATEMENT = /^\s*(select|insert|update|delete|with)\b/i;
+/**
+ * A statement with LIMIT (a list page, a search probe) has no plan that fits every parameter: walking an index in
+ * order suits a large organization, reading a few rows and sorting them a small one. A prepared statement's
+ * generic plan, made for the average organization, read and sorted the vendor's whole closed view (seconds per
+ * page at tier M), so these are planned for their parameters every time.
+ */
+const LIMITED = /\blimit\b/i;
 
 /**
  * PostgreSQL parses and plans every unnamed statement anew, and for the short queries of a request that costs
@@ -90,14 +97,17 @@ const DATA_STATEMENT = /^\s*(select|insert|update|delete|with)\b/i;
  * statement text gets a name, so each pooled connection parses it once and PostgreSQL may keep its plan
  * (`plan_cache_mode` auto: a generic plan only where it does not cost more than the custom plans so far). That
  * cut PostgreSQL's CPU per deal page to a third and the server's by a third (`npm run bench -- http`).
- * Bounded: at most PG_NAMED_STATEMENTS names per process, none for statements with many parameters. A prepared
+ * Not named: statements with LIMIT (see LIMITED). Bounded: at most PG_NAMED_STATEMENTS names per process, none
+ * for statements with many parameters. A prepared
  * `select *` fails once its table's columns change, so restart servers after a migration (they migrate at
  * start; docs/OPERATIONS.md).
  */
 function withPreparedStatements(pool: pg.Pool): PostgresPool {
   const names = new Map<string, string>();
   const nameOf = (text: string, parameterCount: number): string | undefined => {
-    if (parameterCount > PG_NAMED_MAX_PARAMETERS || !DATA_STATEMENT.test(text)) return undefined;
+    if (parameterCount > PG_NAMED_MAX_PARAMETERS || !DATA_STATEMENT.test(text) || LIMITED.test(text)) {
+      return undefined;
+    }
     const known = names.get(text);
     if (known || names.size >= PG_NAMED_STATEMENTS) return known;
     const name = `cosell_${names.size}`;

@@ -127,11 +127,13 @@ export async function listDeals(
   }
   if (query.status) {
     // The (organization, status, view, updated) index serves a status filter in the default order. In another
-    // order the view's own sort index is walked and the status tested on the way: planners that take the status
-    // index there sort every record of that status, which for a large organization's won deals is most of its
-    // closed view. Testing the status through coalesce (never null) keeps them from taking it.
+    // order the view's own sort index should be walked and the status tested on the way. SQLite's planner,
+    // which knows only average organization sizes, took the status index there and sorted every record of that
+    // status (most of a large organization's closed view for `won`); testing the status through coalesce (never
+    // null) keeps it from doing so. PostgreSQL keeps the plain test: its statistics know the large
+    // organizations and the common statuses, and it has no estimate for the coalesce.
     q =
-      query.sort === 'updatedAt'
+      query.sort === 'updatedAt' || ctx.dialect === 'postgres'
         ? q.where('p.status', '=', query.status)
         : q.where(sql`coalesce(p.status, '')`, '=', query.status);
   }
