@@ -32,10 +32,6 @@ const ACTOR_COLUMNS = [
   'o.name as organization_name',
 ] as const;
 
-async function rolesOf(db: Executor, userId: string) {
-  return db.selectFrom('user_roles').select(['role', 'location_id']).where('user_id', '=', userId).execute();
-}
-
 /** A user with the organization facts an Actor needs; null when missing or disabled. */
 export async function loadActorRows(db: Executor, userId: string) {
   const user = await db
@@ -45,7 +41,7 @@ export async function loadActorRows(db: Executor, userId: string) {
     .where('u.id', '=', userId)
     .executeTakeFirst();
   if (!user || user.disabled_at) return null;
-  return { user, roles: await rolesOf(db, userId) };
+  return { user, roles: await rolesOfUsers(db, [userId]) };
 }
 
 /**
@@ -68,7 +64,7 @@ export async function loadTokenActorRows(db: Executor, tokenHash: string) {
     .where('t.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row || row.token_revoked_at || row.disabled_at) return null;
-  return { user: row, token: row, roles: await rolesOf(db, row.id) };
+  return { user: row, token: row, roles: await rolesOfUsers(db, [row.id]) };
 }
 
 /** The same for a session cookie; the caller checks its expiry. */
@@ -87,7 +83,7 @@ export async function loadSessionActorRows(db: Executor, tokenHash: string) {
     .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row || row.session_revoked_at || row.disabled_at) return null;
-  return { user: row, session: row, roles: await rolesOf(db, row.id) };
+  return { user: row, session: row, roles: await rolesOfUsers(db, [row.id]) };
 }
 
 export async function insertSession(db: Executor, row: Insertable<SessionsTable>): Promise<void> {
