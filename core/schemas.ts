@@ -796,6 +796,17 @@ export const PasswordResetOut = z.object({
   initialPassword: z.string().describe('The new password, shown only in this response'),
 });
 
+export const ChangePasswordBody = z
+  .strictObject({
+    currentPassword: z.string().min(1).max(LIMITS.password).describe('The password you signed in with'),
+    newPassword: z
+      .string()
+      .min(MIN_PASSWORD_LENGTH)
+      .max(LIMITS.password)
+      .describe(`At least ${MIN_PASSWORD_LENGTH} characters, other than the current password`),
+  })
+  .meta({ id: 'ChangePassword' });
+
 export const LocationBody = z
   .strictObject({
     name: trimmed(LIMITS.name).describe('Unique within your organization (case-insensitive)'),

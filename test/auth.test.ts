@@ -47,6 +47,7 @@ const API_ROUTES: [string, string][] = [
   ['get', '/api/v1/lifecycle'],
   ['post', '/api/v1/admin/companies/import'],
   ['patch', '/api/v1/me'],
+  ['post', '/api/v1/me/password'],
   ['get', '/api/v1/notifications'],
   ['get', '/api/v1/notifications/unread-count'],
   ['post', '/api/v1/notifications/{id}/read'],

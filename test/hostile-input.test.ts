@@ -108,6 +108,10 @@ function baselines(f: Fixtures): Record<string, RouteBaseline> {
     'POST /api/v1/auth/logout': { user: 'radmin' },
     'GET /api/v1/me': { user: 'radmin' },
     'PATCH /api/v1/me': { user: 'radmin', body: { locale: 'sv' } },
+    'POST /api/v1/me/password': {
+      user: 'radmin',
+      body: { currentPassword: PASSWORD, newPassword: 'a new hostile input password' },
+    },
     'POST /api/v1/tokens': { user: 'radmin', body: { name: 'hostile' } },
     'GET /api/v1/tokens': { user: 'radmin' },
     'DELETE /api/v1/tokens/{id}': { user: 'radmin', params: { id: f.spareToken } },

@@ -1,10 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Id, LIMITS, MeOut } from '../../core/schemas.ts';
+import { ChangePasswordBody, Id, LIMITS, MeOut, MIN_PASSWORD_LENGTH } from '../../core/schemas.ts';
 import { emailKey } from '../access/actor.ts';
 import { DomainError } from '../errors.ts';
-import { createApiToken, listApiTokens, login, logout, me, revokeToken } from '../services/auth.ts';
+import {
+  changeOwnPassword,
+  createApiToken,
+  listApiTokens,
+  login,
+  logout,
+  me,
+  revokeToken,
+} from '../services/auth.ts';
 import type { ServiceContext } from '../services/context.ts';
 import type { LoginThrottle } from '../services/login-throttle.ts';
 import { actorOf, CSRF_HEADER, SESSION_COOKIE } from './auth.ts';
@@ -89,6 +97,45 @@ export function authRoutes(ctx: ServiceContext, throttle: LoginThrottle | null =
         },
       },
       async (request) => me(ctx, actorOf(request)),
+    );
+
+    app.post(
+      '/me/password',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Change your own password; your other sessions end, this one stays signed in',
+          description:
+            'The current password must be right: otherwise 400 `invalid-input` at `currentPassword`, counted ' +
+            'like a failed sign-in (too many from one address: 429 with Retry-After). The new password has at ' +
+            `least ${MIN_PASSWORD_LENGTH} characters and differs from the current one (400 at \`newPassword\`). ` +
+            'Every other browser session of yours ends; the one that sent this stays signed in. API tokens keep ' +
+            'working: revoke them under /tokens if they may have leaked.',
+          body: ChangePasswordBody,
+          response: { 204: z.undefined(), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const actor = actorOf(request);
+        const address = clientAddress(request);
+        const wait = throttle?.attempt(actor.emailKey, address) ?? 0;
+        if (wait > 0) {
+          const seconds = Math.ceil(wait / 1000);
+          reply.header('retry-after', seconds);
+          throw new DomainError('rate-limited', `Too many wrong passwords; try again in ${seconds} s.`);
+        }
+        try {
+          await changeOwnPassword(ctx, actor, request.body.currentPassword, request.body.newPassword);
+        } catch (error) {
+          // Only a wrong current password counts as a failed attempt.
+          if (!(error instanceof DomainError && error.path === 'currentPassword')) {
+            throttle?.succeeded(actor.emailKey, address);
+          }
+          throw error;
+        }
+        throttle?.succeeded(actor.emailKey, address);
+        return reply.status(204).send();
+      },
     );
 
     const TokenOut = z.object({

@@ -5,23 +5,27 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '../../core/lifecycle.ts';
 import { type Actor, emailKey } from '../access/actor.ts';
+import { insertEvents } from '../db/repositories/events.ts';
 import { getOrganization, locationsOf, tenantsOf } from '../db/repositories/organizations.ts';
 import {
   apiTokensOf,
   findUserByEmail,
+  getOrganizationUser,
   insertApiToken,
   insertSession,
   loadActorRows,
   loadSessionActorRows,
   loadTokenActorRows,
+  replacePasswordHash,
   revokeApiToken,
   revokeSession,
+  revokeSessionsOf,
   touchApiToken,
 } from '../db/repositories/users.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, invalid } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { nowIso, type ServiceContext } from './context.ts';
-import { UNUSABLE_HASH, verifyPassword } from './passwords.ts';
+import { inTransaction, nowIso, type ServiceContext } from './context.ts';
+import { hashPassword, UNUSABLE_HASH, verifyPassword } from './passwords.ts';
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const secret = (prefix: string) => `${prefix}_${randomBytes(32).toString('base64url')}`;
@@ -49,6 +53,49 @@ export async function login(ctx: ServiceContext, email: string, password: string
 
 export async function logout(ctx: ServiceContext, actor: Actor): Promise<void> {
   if (actor.via.kind === 'session') await revokeSession(ctx.db, actor.via.sessionId, nowIso(ctx));
+}
+
+/**
+ * The caller changes their own password (docs/ORGANIZATION.md "Your own password"): the current one must be
+ * right (400 at `currentPassword` otherwise, the same answer for a user without a password), the new one
+ * differs from it. The hash is replaced only if it is still the one checked (two changes at once: the second
+ * finds the current password wrong). Every other session of the user ends; the session the change was made
+ * in stays signed in (it just proved the current password), and API tokens keep working (they are revoked on
+ * their own, in Settings). An audit event `user.password-changed` of the organization is written with it.
+ */
+export async function changeOwnPassword(
+  ctx: ServiceContext,
+  actor: Actor,
+  currentPassword: string,
+  newPassword: string,
+): Promise<void> {
+  const user = await getOrganizationUser(ctx.db, actor.organizationId, actor.userId);
+  const stored = user?.password_hash ?? null;
+  const ok = await verifyPassword(currentPassword, stored ?? UNUSABLE_HASH);
+  const wrong = () => invalid('currentPassword', 'The current password is wrong.');
+  if (!user || !stored || !ok) throw wrong();
+  if (newPassword.normalize('NFC') === currentPassword.normalize('NFC')) {
+    throw invalid('newPassword', 'The new password must differ from the current one.');
+  }
+  const next = await hashPassword(newPassword);
+  await inTransaction(ctx, async (trx) => {
+    if (!(await replacePasswordHash(trx, user.id, stored, next))) throw wrong();
+    const now = nowIso(ctx);
+    await revokeSessionsOf(trx, user.id, now, actor.via.kind === 'session' ? actor.via.sessionId : undefined);
+    await insertEvents(trx, [
+      {
+        id: newId(),
+        type: 'user.password-changed',
+        engagementId: null,
+        participantId: null,
+        organizationId: actor.organizationId,
+        visibility: 'organization',
+        actor: { userId: actor.userId, name: actor.name, organizationId: actor.organizationId },
+        data: { userId: actor.userId, keptSession: actor.via.kind === 'session' },
+        createdAt: now,
+      },
+    ]);
+  });
 }
 
 export async function actorFor(

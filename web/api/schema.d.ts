@@ -341,6 +341,65 @@ export interface paths {
     };
     trace?: never;
   };
+  '/api/v1/me/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Change your own password; your other sessions end, this one stays signed in
+     * @description The current password must be right: otherwise 400 `invalid-input` at `currentPassword`, counted like a failed sign-in (too many from one address: 429 with Retry-After). The new password has at least 12 characters and differs from the current one (400 at `newPassword`). Every other browser session of yours ends; the one that sent this stays signed in. API tokens keep working: revoke them under /tokens if they may have leaked.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ChangePasswordInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/tokens': {
     parameters: {
       query?: never;
@@ -4640,6 +4699,12 @@ export interface components {
       /** @description The generated password, shown only in this response; null when the request gave one */
       initialPassword: string | null;
     };
+    ChangePasswordInput: {
+      /** @description The password you signed in with */
+      currentPassword: string;
+      /** @description At least 12 characters, other than the current password */
+      newPassword: string;
+    };
     LocationChangeInput: {
       /** @description Unique within your organization (case-insensitive) */
       name: string;
@@ -5397,6 +5462,12 @@ export interface components {
       createdAt: string;
       /** @description The generated password, shown only in this response; null when the request gave one */
       initialPassword: string | null;
+    };
+    ChangePassword: {
+      /** @description The password you signed in with */
+      currentPassword: string;
+      /** @description At least 12 characters, other than the current password */
+      newPassword: string;
     };
     LocationChange: {
       /** @description Unique within your organization (case-insensitive) */

@@ -19,17 +19,20 @@ import {
   BuildingRegular,
   GlobeRegular,
   HandshakeRegular,
+  PasswordRegular,
   SettingsRegular,
   SignOutRegular,
 } from '@fluentui/react-icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useEffect } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { api, type Me, setCsrfToken } from '../api/client.ts';
 import i18next, { isLanguage, LANGUAGES, type Language, setLanguage } from '../i18n/index.ts';
 import { ME_KEY, worksDeals } from '../session.ts';
 import { label, ROLE_LABELS } from '../terms.ts';
+
+const ChangePasswordDialog = lazy(() => import('./ChangePasswordDialog.tsx'));
 
 const useStyles = makeStyles({
   root: { minHeight: '100vh', display: 'flex', flexDirection: 'column', backgroundColor: '#faf9f8' },
@@ -76,6 +79,7 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
   const navigate = useNavigate();
   const location = useLocation();
   const queryClient = useQueryClient();
+  const [changingPassword, setChangingPassword] = useState(false);
 
   const signOut = async () => {
     await api.POST('/api/v1/auth/logout');
@@ -242,6 +246,9 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
                 ))}
               </MenuGroup>
               <MenuDivider />
+              <MenuItem icon={<PasswordRegular />} onClick={() => setChangingPassword(true)}>
+                {t('Change password')}
+              </MenuItem>
               <MenuItem icon={<SignOutRegular />} onClick={() => void signOut()}>
                 {t('Sign out')}
               </MenuItem>
@@ -249,6 +256,11 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
           </MenuPopover>
         </Menu>
       </header>
+      {changingPassword && (
+        <Suspense fallback={null}>
+          <ChangePasswordDialog open onClose={() => setChangingPassword(false)} />
+        </Suspense>
+      )}
       <main id="main" className={styles.main}>
         {children}
       </main>

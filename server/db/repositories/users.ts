@@ -183,14 +183,43 @@ export async function replaceRoles(
   await insertRoles(db, rows);
 }
 
-/** Ends every session of a user (disabled, or given a new password). */
-export async function revokeSessionsOf(db: Executor, userId: string, at: string): Promise<void> {
-  await db
+/**
+ * Ends every session of a user (disabled, or given a new password), except `keepSessionId` when given (the
+ * session the user changed their own password in).
+ */
+export async function revokeSessionsOf(
+  db: Executor,
+  userId: string,
+  at: string,
+  keepSessionId?: string,
+): Promise<void> {
+  let query = db
     .updateTable('sessions')
     .set({ revoked_at: at })
     .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .execute();
+    .where('revoked_at', 'is', null);
+  if (keepSessionId !== undefined) query = query.where('id', '<>', keepSessionId);
+  await query.execute();
+}
+
+/**
+ * Sets an active user's password hash if it is still `expected` (compare-and-set): false when it changed
+ * meanwhile, or the user was disabled.
+ */
+export async function replacePasswordHash(
+  db: Executor,
+  userId: string,
+  expected: string,
+  next: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ password_hash: next })
+    .where('id', '=', userId)
+    .where('password_hash', '=', expected)
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Users of the organization who hold `role` and are not disabled, other than `exceptUserId`. */
