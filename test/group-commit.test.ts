@@ -109,8 +109,8 @@ describe('group commit on sqlite', () => {
     );
     const after = groupCommitStats(env.ctx.db);
     expect(after.works - before.works).toBe(30);
-    // The first runs alone; the others queue meanwhile and commit together.
-    expect(after.batches - before.batches).toBeLessThanOrEqual(3);
+    // Queued in the same turn of the event loop: one COMMIT for all (at most two if a batch was already running).
+    expect(after.batches - before.batches).toBeLessThanOrEqual(2);
     expect(await namesOf(env, 'c-')).toHaveLength(30);
   });
 
@@ -125,6 +125,8 @@ describe('group commit on sqlite', () => {
       await trx.insertInto('organizations').values(organization('d-holder')).execute();
       await gate;
     });
+    // Works queued in the same turn of the event loop share a batch: let the holder's batch start first.
+    await new Promise((resolve) => setTimeout(resolve, 10));
     const batch = [0, 1, 2].map((i) =>
       inTransaction(env.ctx, async (trx) => {
         if (i === 1) {

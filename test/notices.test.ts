@@ -11,6 +11,7 @@ import { smtpMailer } from '../server/mail/transport.ts';
 import { actorFor } from '../server/services/auth.ts';
 import { Dispatcher } from '../server/services/dispatcher.ts';
 import { mutateDeal } from '../server/services/mutate-deal.ts';
+import { fanOutPending } from '../server/services/notices.ts';
 import { addNoteInScope } from '../server/services/transition-deal.ts';
 import {
   contact,
@@ -159,6 +160,33 @@ describe.each(DIALECTS)('notices on %s', (dialect) => {
     const before = smtp.messages.length;
     await dispatcher.runOnce();
     expect(smtp.messages.length).toBe(before);
+  });
+
+  it('a fan-out transaction stops at its time budget; the events it did not reach stay pending for the next', async () => {
+    await dispatcher.runOnce();
+    const pending = async () =>
+      Number(
+        (
+          await env.ctx.db
+            .selectFrom('events')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('dispatch_state', '=', 'pending')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    expect(await pending()).toBe(0);
+    for (const name of ['Budget one', 'Budget two', 'Budget three']) await p2pDeal(name);
+    const before = await pending();
+    expect(before).toBeGreaterThanOrEqual(3);
+    // No time at all: the transaction fans out one event, commits, and the requests waiting get their turn.
+    expect(await fanOutPending(env.ctx, { mailEnabled: true, giveUpAfterMs: DAY_MS, budgetMs: 0 })).toBe(1);
+    expect(await pending()).toBe(before - 1);
+    await dispatcher.runOnce();
+    expect(await pending()).toBe(0);
+    const names = (await call('GET', '/api/v1/notifications', world.users.litware.auth))
+      .json()
+      .items.map((item: { data: { dealName?: string } }) => item.data.dealName);
+    expect(names).toEqual(expect.arrayContaining(['Budget one', 'Budget two', 'Budget three']));
   });
 
   it('accept and decline tell the sender’s team; a note tells the deal’s team; nothing for one’s own change', async () => {

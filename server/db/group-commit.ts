@@ -36,12 +36,18 @@ class GroupCommitter {
   run<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.draining) void this.drain();
+      if (!this.draining) {
+        this.draining = true;
+        // One turn of the event loop first: the requests already read from their sockets run their reads
+        // (promise chains) and queue their works too, so they share this COMMIT instead of each waiting for
+        // a COMMIT of its own. Without it, a batch was almost always one work (measured: 923 COMMITs for 708
+        // creates at 32 connections).
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
   private async drain(): Promise<void> {
-    this.draining = true;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);

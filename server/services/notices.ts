@@ -27,6 +27,8 @@ export interface FanOutOptions {
   /** How long a delivery is retried before it becomes a dead letter. */
   giveUpAfterMs: number;
   log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** Milliseconds after which a fan-out transaction takes no further event (FAN_OUT_BUDGET_MS by default). */
+  budgetMs?: number;
 }
 
 type EventRow = Selectable<EventsTable>;
@@ -49,6 +51,12 @@ interface Notice {
 }
 
 const EVENT_BATCH = 100;
+/**
+ * A fan-out transaction stops taking further events after this long. On SQLite every request waits while a
+ * transaction runs (one connection), and a batch of 100 events took seconds after a restart with many reminders
+ * due (the first request waited ~3 s, tier S). The events it did not reach stay pending for the next transaction.
+ */
+const FAN_OUT_BUDGET_MS = 20;
 
 /** Fans out up to `limit` pending events; returns how many were handled. Safe with several processes. */
 export async function fanOutPending(
@@ -59,8 +67,14 @@ export async function fanOutPending(
   try {
     return await inTransaction(ctx, async (trx) => {
       const events = await claimPendingEvents(ctx, trx, limit);
-      for (const event of events) await fanOutEvent(ctx, trx, event, options);
-      return events.length;
+      const began = performance.now();
+      let handled = 0;
+      for (const event of events) {
+        await fanOutEvent(ctx, trx, event, options);
+        handled += 1;
+        if (performance.now() - began >= (options.budgetMs ?? FAN_OUT_BUDGET_MS)) break;
+      }
+      return handled;
     });
   } catch (error) {
     // One event that cannot be fanned out must not hold back the others: retry one by one, and set aside
