@@ -9,7 +9,8 @@
  * - if its work throws, only its own writes are undone (ROLLBACK TO its savepoint) and it gets the error;
  * - it is answered only after the COMMIT that made its writes durable; if that COMMIT fails, every work of the
  *   batch gets the error and none of their writes exist.
- * A lone request waits for nothing: the batch is whatever queued during the previous commit.
+ * A lone request waits one turn of the event loop (for the requests read beside it); after that, a batch is
+ * whatever queued during the previous commit.
  */
 import { sql } from 'kysely';
 import type { Db, Trx } from './database.ts';
