@@ -114,6 +114,10 @@ describe('changing your own password in Chromium', () => {
     );
     await dialog.getByRole('button', { name: 'Close' }).click();
     await dialog.waitFor({ state: 'hidden' });
+    // The focus goes back to the user menu's button, where the dialog came from.
+    await expect
+      .poll(() => page.getByTestId('user-menu').evaluate((el) => el === el.ownerDocument.activeElement))
+      .toBe(true);
 
     // This browser goes on; the other one is back at the sign-in page on its next load.
     await page.reload();

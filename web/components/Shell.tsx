@@ -13,6 +13,7 @@ import {
   MenuTrigger,
   makeStyles,
   tokens,
+  useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import {
   AddRegular,
@@ -80,6 +81,8 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
   const location = useLocation();
   const queryClient = useQueryClient();
   const [changingPassword, setChangingPassword] = useState(false);
+  // The password dialog opens from the user menu, which closes: closing the dialog gives the focus to its button.
+  const restoreFocusTarget = useRestoreFocusTarget();
 
   const signOut = async () => {
     await api.POST('/api/v1/auth/logout');
@@ -220,6 +223,7 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
               appearance="transparent"
               className={styles.headerButton}
               data-testid="user-menu"
+              {...restoreFocusTarget}
               icon={
                 <span aria-hidden="true" style={{ display: 'inline-flex' }}>
                   <Avatar name={me.user.name} size={24} color="colorful" aria-hidden />

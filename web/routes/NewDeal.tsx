@@ -27,10 +27,11 @@ import {
   Textarea,
   Title2,
   tokens,
+  useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import { AddRegular, CheckmarkCircleFilled, DeleteRegular, PersonAddRegular } from '@fluentui/react-icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ISO_COUNTRY_CODES } from '../../core/countries.ts';
@@ -172,6 +173,29 @@ export default function NewDeal() {
   const [duplicates, setDuplicates] = useState<DuplicateCandidate[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [idempotencyKey] = useState(() => crypto.randomUUID());
+
+  // Keyboard and screen-reader users: a new step puts the focus on its heading (the button that changed the
+  // step would otherwise keep it, below the step's fields), so Tab goes on into the step's first field.
+  const formRef = useRef<HTMLFormElement>(null);
+  const shownStep = useRef(step);
+  useEffect(() => {
+    if (shownStep.current === step) return;
+    shownStep.current = step;
+    const heading = formRef.current?.querySelector<HTMLElement>('h2');
+    if (!heading) return;
+    heading.tabIndex = -1;
+    heading.focus();
+  }, [step]);
+  // A team member added with "Add member" gets the focus in their name; removing one gives it to "Add member".
+  const [newMember, setNewMember] = useState<string | null>(null);
+  const addMemberRef = useRef<HTMLButtonElement>(null);
+  // The duplicates dialog opens from "Create deal" without a trigger of its own: closing it puts the focus back.
+  const restoreFocusTarget = useRestoreFocusTarget();
+  useEffect(() => {
+    if (!newMember) return;
+    formRef.current?.querySelector<HTMLInputElement>(`[data-member="${newMember}"] input`)?.focus();
+    setNewMember(null);
+  }, [newMember]);
 
   const regionNames = useMemo(
     () => new Intl.DisplayNames([i18n.language], { type: 'region' }),
@@ -564,7 +588,7 @@ export default function NewDeal() {
           {t('Everyone working on the deal, with name, phone and e-mail.')}
         </Body1>
         {form.team.map((m, i) => (
-          <div className={styles.member} key={m.key}>
+          <div className={styles.member} key={m.key} data-member={m.key}>
             <Field label={t('Name')} required validationMessage={err(`team.${i}.name`)}>
               <Input
                 value={m.name}
@@ -596,16 +620,22 @@ export default function NewDeal() {
               icon={<DeleteRegular />}
               aria-label={t('Remove {{name}}', { name: m.name || t('member') })}
               disabled={form.team.length === 1}
-              onClick={() => set({ team: form.team.filter((_x, j) => j !== i) })}
+              onClick={() => {
+                set({ team: form.team.filter((_x, j) => j !== i) });
+                addMemberRef.current?.focus();
+              }}
             />
           </div>
         ))}
         <Button
+          ref={addMemberRef}
           icon={<AddRegular />}
           style={{ alignSelf: 'flex-start' }}
-          onClick={() =>
-            set({ team: [...form.team, { key: crypto.randomUUID(), name: '', phone: '', email: '' }] })
-          }
+          onClick={() => {
+            const key = crypto.randomUUID();
+            set({ team: [...form.team, { key, name: '', phone: '', email: '' }] });
+            setNewMember(key);
+          }}
         >
           {t('Add member')}
         </Button>
@@ -842,6 +872,7 @@ export default function NewDeal() {
           </ol>
         </nav>
         <form
+          ref={formRef}
           noValidate
           className={styles.panel}
           onSubmit={(e) => {
@@ -866,7 +897,15 @@ export default function NewDeal() {
                 {t('Next')}
               </Button>
             ) : (
-              <Button appearance="primary" type="submit" disabled={busy || !stepReady.every(Boolean)}>
+              <Button
+                appearance="primary"
+                type="submit"
+                disabled={!stepReady.every(Boolean)}
+                // While the deal is sent the button keeps the focus (a disabled one would drop it to the page,
+                // and the dialog that may follow could not give it back).
+                disabledFocusable={busy && stepReady.every(Boolean)}
+                {...restoreFocusTarget}
+              >
                 {t('Create deal')}
               </Button>
             )}
