@@ -3,16 +3,16 @@
  * - SQLite: one prepared single-row upsert kept per connection, run for every row of the batch in one
  *   `BEGIN IMMEDIATE` transaction on the better-sqlite3 handle (Kysely would build and prepare a new statement
  *   of thousands of parameters per batch, which costs more than the insert itself);
- * - PostgreSQL: Kysely's multi-row `insert … on conflict (duns) do update` (repositories/catalog.ts),
- *   in statements of at most 1000 rows inside one transaction.
+ * - PostgreSQL: one `insert … select from unnest(…) on conflict (duns) do update` per batch, a column per
+ *   array parameter, and the search keys likewise, inside one transaction.
  * Both return how many rows were inserted and how many updated an entity with the same D-U-N-S.
  */
 
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import type SqliteDatabase from 'better-sqlite3';
-import type { Insertable } from 'kysely';
+import { sql } from 'kysely';
 import { companySearchKeys, keyText } from '../../core/company-search.ts';
-import { type Db, type Dialect, sqliteHandleOf } from './database.ts';
-import { upsertCompaniesByDuns } from './repositories/catalog.ts';
+import { type Db, type Dialect, sqliteHandleOf, type Trx } from './database.ts';
 import type { CompaniesTable } from './schema.ts';
 
 /** The columns a bulk write sets, in the order of a CompanyTuple. */
@@ -62,12 +62,6 @@ const TUPLE_NAME_SEARCH = 2;
 const TUPLE_CITY_SEARCH = 6;
 const TUPLE_COUNTRY = 9;
 const TUPLE_SIZE = 12;
-
-function tupleToRow(tuple: CompanyTuple): Insertable<CompaniesTable> {
-  const row: Record<string, string | null> = {};
-  for (let i = 0; i < COLUMNS.length; i++) row[COLUMNS[i] as string] = tuple[i] as string | null;
-  return row as unknown as Insertable<CompaniesTable>;
-}
 
 const UPSERT_SQL =
   `insert into companies (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')}) ` +
@@ -175,7 +169,7 @@ function sqliteWriter(sqlite: SqliteDatabase.Database): SqliteWriter {
  * Upserts `rows` by D-U-N-S in one transaction. The rows must not repeat a D-U-N-S (PostgreSQL refuses to
  * update one row twice in a statement; the importer starts a new batch instead). `keys`: each row's search
  * keys when the caller has them already (the CSV reader computes them next to the parsing, in its worker
- * thread); SQLite computes those not given, PostgreSQL always computes its own.
+ * thread); those not given are computed here.
  */
 export async function upsertCompaniesBulk(
   db: Db,
@@ -189,15 +183,68 @@ export async function upsertCompaniesBulk(
     // Holding Kysely's connection lock: no other query (or open Kysely transaction) shares the connection.
     return db.connection().execute(async () => sqliteWriter(sqlite).write(rows, keys));
   }
-  return db.transaction().execute(async (trx) => {
-    const total = { inserted: 0, updated: 0 };
-    for (let i = 0; i < rows.length; i += 1000) {
-      const counts = await upsertCompaniesByDuns(trx, rows.slice(i, i + 1000).map(tupleToRow));
-      total.inserted += counts.inserted;
-      total.updated += counts.updated;
-    }
-    return total;
+  return db.transaction().execute((trx) => upsertPostgres(trx, rows, keys));
+}
+
+/**
+ * PostgreSQL: the batch as one array per column, unnested into rows by the server, so that a statement has 14
+ * parameters whatever the number of rows (a VALUES list of 1000 rows had 14,000 placeholders for the query
+ * builder to write and the server to parse: 65 µs of the importing process's CPU per row, most of the import's
+ * time). The search keys likewise, five arrays. Inserted and updated rows are told apart by the returned ids (an
+ * updated row returns the existing entity's id, not the new one it was given), as upsertCompaniesByDuns does.
+ */
+async function upsertPostgres(
+  trx: Trx,
+  rows: readonly CompanyTuple[],
+  keys: RowKeys | undefined,
+): Promise<{ inserted: number; updated: number }> {
+  const column = (c: number) => rows.map((row) => row[c] ?? null);
+  const returned = await sql<{ id: string; duns: string | null }>`
+    insert into companies (${sql.raw(COLUMNS.join(', '))})
+    select * from unnest(${sql.join(
+      COLUMNS.map((_, c) => sql`${column(c)}::text[]`),
+      sql`, `,
+    )})
+    on conflict (duns) do update set ${sql.raw(UPDATED.map((c) => `${c} = excluded.${c}`).join(', '))}
+    returning id, duns`.execute(trx);
+  const byId = new Map<string, number>();
+  const byDuns = new Map<string, number>();
+  rows.forEach((row, i) => {
+    byId.set(row[TUPLE_ID], i);
+    if (row[TUPLE_DUNS]) byDuns.set(row[TUPLE_DUNS], i);
   });
+  const keyRows: { company: string[]; key: string[]; text: string[]; country: string[]; city: string[] } = {
+    company: [],
+    key: [],
+    text: [],
+    country: [],
+    city: [],
+  };
+  const replaced: string[] = [];
+  for (const { id, duns } of returned.rows) {
+    const fresh = byId.get(id);
+    const index = fresh ?? (byDuns.get(duns as string) as number);
+    if (fresh === undefined) replaced.push(id);
+    const row = rows[index] as CompanyTuple;
+    for (const key of keys ? (keys[index] as readonly string[]) : keysOfTuple(row)) {
+      keyRows.company.push(id);
+      keyRows.key.push(key);
+      keyRows.text.push(keyText(key));
+      keyRows.country.push(row[TUPLE_COUNTRY]);
+      keyRows.city.push(row[TUPLE_CITY_SEARCH]);
+    }
+  }
+  // Updated entries' old keys go (a new name, size or place changes them).
+  if (replaced.length > 0) {
+    await sql`delete from company_search_keys where company_id = any(${replaced}::text[])`.execute(trx);
+  }
+  if (keyRows.company.length > 0) {
+    await sql`
+      insert into company_search_keys (company_id, key, text, country, city_search)
+      select * from unnest(${keyRows.company}::text[], ${keyRows.key}::text[], ${keyRows.text}::text[],
+                           ${keyRows.country}::text[], ${keyRows.city}::text[])`.execute(trx);
+  }
+  return { inserted: returned.rows.length - replaced.length, updated: replaced.length };
 }
 
 /** How long an import's grouped transaction stays open at most (see companyBatchWriter). */
@@ -216,23 +263,35 @@ export interface CompanyBatchWriter {
  * waits at most about that long (plus a batch) for the write lock. Every commit writes every page the
  * transaction changed to the WAL, and the D-U-N-S index is changed all over: at 2 million rows a commit of
  * 5000 rows wrote some 4000 pages of it for 5000 rows, a commit per second writes each of its pages about
- * once per second. Memory stays that of one batch. Otherwise each batch is its own transaction.
+ * once per second. Those commits are not synced to the disk one by one (`synchronous = NORMAL` for them:
+ * waiting for the disk took a sixth of the load's time); `finish` syncs the WAL, and with it every commit, so
+ * the import is durable when it reports (a power cut in the middle loses at most its last seconds, as if it
+ * had stopped there). Memory stays that of one batch. Otherwise each batch is its own
+ * transaction, as durable as the connection is set.
  */
 export function companyBatchWriter(db: Db, dialect: Dialect, grouped: boolean): CompanyBatchWriter {
   const sqlite = dialect === 'sqlite' && grouped ? sqliteHandleOf(db) : undefined;
   if (!sqlite) {
     return { write: (rows, keys) => upsertCompaniesBulk(db, dialect, rows, keys), finish: async () => {} };
   }
+  const synchronous = sqlite.pragma('synchronous', { simple: true }) as number;
   let openedAt: number | null = null;
+  // Commits since the last sync to the disk.
+  let unsynced = false;
   const end = (commit: boolean) => {
     if (openedAt === null) return;
     openedAt = null;
-    if (!sqlite.inTransaction) return;
     try {
-      sqlite.exec(commit ? 'commit' : 'rollback');
-    } catch (error) {
-      if (sqlite.inTransaction) sqlite.exec('rollback');
-      throw error;
+      if (!sqlite.inTransaction) return;
+      try {
+        sqlite.exec(commit ? 'commit' : 'rollback');
+        if (commit) unsynced = true;
+      } catch (error) {
+        if (sqlite.inTransaction) sqlite.exec('rollback');
+        throw error;
+      }
+    } finally {
+      sqlite.pragma(`synchronous = ${synchronous}`);
     }
   };
   return {
@@ -240,6 +299,8 @@ export function companyBatchWriter(db: Db, dialect: Dialect, grouped: boolean): 
       db.connection().execute(async () => {
         if (rows.length === 0) return { inserted: 0, updated: 0 };
         if (openedAt === null) {
+          // Set outside a transaction only.
+          sqlite.pragma('synchronous = NORMAL');
           sqlite.exec('begin immediate');
           openedAt = performance.now();
         }
@@ -253,7 +314,21 @@ export function companyBatchWriter(db: Db, dialect: Dialect, grouped: boolean): 
           throw error;
         }
       }),
-    finish: (commit) => db.connection().execute(async () => end(commit)),
+    finish: (commit) =>
+      db.connection().execute(async () => {
+        end(commit);
+        // What a synced commit does: the WAL, which holds every commit since the last checkpoint (a checkpoint
+        // syncs the WAL before and the database after it), is flushed to the disk.
+        if (unsynced && !sqlite.memory) {
+          const wal = openSync(`${sqlite.name}-wal`, 'r');
+          try {
+            fsyncSync(wal);
+          } finally {
+            closeSync(wal);
+          }
+        }
+        unsynced = false;
+      }),
   };
 }
 
@@ -261,7 +336,8 @@ export function companyBatchWriter(db: Db, dialect: Dialect, grouped: boolean): 
  * Settings for a process whose connection does nothing but a large import (the CLI), SQLite only: a page
  * cache that holds the directory's indexes (128 MB) and a WAL checkpointed every 64 MB instead of every
  * 4 MB, so the index pages that every batch touches are written back once per checkpoint rather than once per
- * commit. Durability is unchanged (`synchronous` stays as opened).
+ * commit. The connection's `synchronous` stays as opened (an initial load's grouped commits: see
+ * companyBatchWriter).
  * Foreign keys are not checked on this connection: the only reference the import writes is a search key's to
  * its own company, written in the same statement sequence right after it (the check was a lookup of the
  * companies' primary key per key row, a third of the search keys' cost). Nothing else runs on it.
@@ -278,26 +354,39 @@ export function tuneForBulkImport(db: Db, dialect: Dialect): void {
  * The page cache while deferred indexes are built. CREATE INDEX sorts in runs as large as the page cache and
  * merges them; runs of 2 MB stay in the processor's caches, and sorting them takes half the time that 128 MB
  * runs take (measured: 4 search-key indexes of 7.5 million entries, 36 s of CPU instead of 60 s). The
- * B-tree being written needs no more: it is filled left to right. (SQLite's helper threads for the sorts,
- * `PRAGMA threads`, cost a fifth more CPU and saved no time on two cores.)
+ * B-tree being written needs no more: it is filled left to right.
  */
 const INDEX_BUILD_CACHE_KIB = 2048;
+/**
+ * SQLite's helper threads for those sorts (`PRAGMA threads`): one sorts the next run while the connection's
+ * thread reads the table, and the runs are merged in parallel. When the index build begins the CSV reader has
+ * ended, so the second core is free: the key index of 7.5 million entries took 21 s instead of 38 s on a busy
+ * machine, for the same CPU time.
+ */
+const INDEX_BUILD_THREADS = 1;
 
 /** Where an initial load keeps the definitions of the indexes it dropped (SQLite; see deferIndexes). */
 const PENDING_TABLE = 'cosell_deferred_indexes';
 
 /**
- * A large load (SQLite): drops the secondary indexes of the companies and company_search_keys tables (those
- * made by CREATE INDEX; the primary keys and the unique D-U-N-S stay, the upsert needs it) so that the load does not maintain them row by row;
+ * Kept while the others are deferred: an update removes the entity's old search keys through it (without it,
+ * every update of a load would scan all the keys). It is appended to in an initial load (ids grow with time).
+ */
+const KEPT_DURING_LOAD = ['company_search_keys_company'];
+
+/**
+ * A large load: drops the secondary indexes of the companies and company_search_keys tables (those
+ * made by CREATE INDEX but the search keys' company index; the primary keys and the unique D-U-N-S stay, the
+ * upsert needs it) so that the load does not maintain them row by row;
  * restoreDeferredIndexes builds each once at the end, which is several times cheaper. The definitions are saved
  * in `cosell_deferred_indexes` in the same transaction as the drops, so an interrupted load loses nothing: the
  * next import (or restoreDeferredIndexes) builds them. `onlyIfEmpty`: only when the table holds no rows (an
- * initial load, when nobody can miss the indexes). Returns the names of the dropped indexes; nothing happens on
- * PostgreSQL.
+ * initial load, when nobody can miss the indexes). Returns the names of the dropped indexes. PostgreSQL: the same
+ * (deferIndexesPostgres).
  */
 export async function deferIndexes(db: Db, dialect: Dialect, onlyIfEmpty: boolean): Promise<string[]> {
   const sqlite = dialect === 'sqlite' ? sqliteHandleOf(db) : undefined;
-  if (!sqlite) return [];
+  if (!sqlite) return deferIndexesPostgres(db, onlyIfEmpty);
   return db.connection().execute(async () =>
     sqlite
       .transaction(() => {
@@ -308,7 +397,8 @@ export async function deferIndexes(db: Db, dialect: Dialect, onlyIfEmpty: boolea
              from (select * from pragma_index_list('companies')
                    union all select * from pragma_index_list('company_search_keys')) l
              join sqlite_master m on m.type = 'index' and m.name = l.name
-             where l.origin = 'c' and l."unique" = 0 and m.sql is not null`,
+             where l.origin = 'c' and l."unique" = 0 and m.sql is not null
+               and l.name not in (${KEPT_DURING_LOAD.map((name) => `'${name}'`).join(', ')})`,
           )
           .all() as { name: string; sql: string }[];
         if (indexes.length === 0) return [];
@@ -324,35 +414,113 @@ export async function deferIndexes(db: Db, dialect: Dialect, onlyIfEmpty: boolea
   );
 }
 
-/** Builds the indexes an initial load deferred (all in one transaction) and returns their names. */
+/**
+ * Builds the indexes an initial load deferred and returns their names. Each index in a transaction of its own,
+ * which also takes its definition off the list: other writers of the database wait for one index at a time,
+ * not for all of them, and an interruption keeps what was built.
+ */
 export async function restoreDeferredIndexes(db: Db, dialect: Dialect): Promise<string[]> {
   const sqlite = dialect === 'sqlite' ? sqliteHandleOf(db) : undefined;
-  if (!sqlite) return [];
-  return db.connection().execute(async () =>
-    sqlite
-      .transaction(() => {
-        const exists = sqlite
-          .prepare(`select 1 from sqlite_master where type = 'table' and name = '${PENDING_TABLE}'`)
-          .get();
-        if (!exists) return [];
-        const pending = sqlite.prepare(`select name, sql from ${PENDING_TABLE}`).all() as {
-          name: string;
-          sql: string;
-        }[];
-        const cache = sqlite.pragma('cache_size', { simple: true }) as number;
-        sqlite.pragma(`cache_size = -${INDEX_BUILD_CACHE_KIB}`);
-        try {
-          for (const index of pending) {
+  if (!sqlite) return restoreDeferredIndexesPostgres(db);
+  return db.connection().execute(async () => {
+    const exists = sqlite
+      .prepare(`select 1 from sqlite_master where type = 'table' and name = '${PENDING_TABLE}'`)
+      .get();
+    if (!exists) return [];
+    const pending = sqlite.prepare(`select name, sql from ${PENDING_TABLE} order by name`).all() as {
+      name: string;
+      sql: string;
+    }[];
+    const cache = sqlite.pragma('cache_size', { simple: true }) as number;
+    const threads = sqlite.pragma('threads', { simple: true }) as number;
+    const synchronous = sqlite.pragma('synchronous', { simple: true }) as number;
+    sqlite.pragma(`cache_size = -${INDEX_BUILD_CACHE_KIB}`);
+    sqlite.pragma(`threads = ${INDEX_BUILD_THREADS}`);
+    // Each index's commit is not synced on its own: the list's removal at the end is, with all before it. A
+    // power cut in between loses the indexes built since the last sync together with their taking off the list.
+    sqlite.pragma('synchronous = NORMAL');
+    try {
+      const built = sqlite.prepare(`delete from ${PENDING_TABLE} where name = ?`);
+      for (const index of pending) {
+        sqlite
+          .transaction(() => {
             sqlite.exec(
               index.sql.replace(/^\s*create\s+index\s+(?!if\s+not\s+exists)/i, 'CREATE INDEX IF NOT EXISTS '),
             );
-          }
-        } finally {
-          sqlite.pragma(`cache_size = ${cache}`);
-        }
-        sqlite.exec(`drop table ${PENDING_TABLE}`);
-        return pending.map((i) => i.name);
-      })
-      .immediate(),
-  );
+            built.run(index.name);
+          })
+          .immediate();
+      }
+      sqlite.pragma(`synchronous = ${synchronous}`);
+      sqlite.exec(`drop table if exists ${PENDING_TABLE}`);
+    } finally {
+      sqlite.pragma(`synchronous = ${synchronous}`);
+      sqlite.pragma(`cache_size = ${cache}`);
+      sqlite.pragma(`threads = ${threads}`);
+    }
+    return pending.map((i) => i.name);
+  });
+}
+
+/**
+ * PostgreSQL's deferIndexes: the same indexes (neither a primary key nor unique), their definitions saved in
+ * the same table. Dropping one waits for the queries that use it; building it (restoreDeferredIndexesPostgres)
+ * blocks writes to its table, not reads. Maintaining the four search-key indexes row by row was most of an
+ * initial load's time (7.5 million keys inserted all over each of them).
+ */
+async function deferIndexesPostgres(db: Db, onlyIfEmpty: boolean): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    if (onlyIfEmpty) {
+      // Taken before the check, so that no other import fills the directory in between.
+      await sql`lock table companies in share row exclusive mode`.execute(trx);
+      const any = await sql`select 1 from companies limit 1`.execute(trx);
+      if (any.rows.length > 0) return [];
+    }
+    const indexes = (
+      await sql<{ name: string; sql: string }>`
+        select c.relname as name, pg_get_indexdef(i.indexrelid) as sql
+        from pg_index i
+        join pg_class c on c.oid = i.indexrelid
+        join pg_class t on t.oid = i.indrelid
+        where t.relname in ('companies', 'company_search_keys')
+          and t.relnamespace = current_schema()::regnamespace
+          and not i.indisunique and not i.indisprimary
+        order by c.relname`.execute(trx)
+    ).rows;
+    if (indexes.length === 0) return [];
+    await sql
+      .raw(`create table if not exists ${PENDING_TABLE} (name text primary key, sql text not null)`)
+      .execute(trx);
+    for (const index of indexes) {
+      await sql`insert into ${sql.table(PENDING_TABLE)} (name, sql) values (${index.name}, ${index.sql})
+                on conflict (name) do update set sql = excluded.sql`.execute(trx);
+      await sql`drop index ${sql.id(index.name)}`.execute(trx);
+    }
+    return indexes.map((i) => i.name);
+  });
+}
+
+/** Memory for each of PostgreSQL's index sorts (its server's, for the build only; the default is 64 MB). */
+const PG_INDEX_BUILD_MEMORY = '256MB';
+
+async function restoreDeferredIndexesPostgres(db: Db): Promise<string[]> {
+  const exists = await sql`select to_regclass(${PENDING_TABLE}) is not null as found`.execute(db);
+  if (!(exists.rows[0] as { found: boolean } | undefined)?.found) return [];
+  const pending = (
+    await sql<{
+      name: string;
+      sql: string;
+    }>`select name, sql from ${sql.table(PENDING_TABLE)} order by name`.execute(db)
+  ).rows;
+  for (const index of pending) {
+    await db.transaction().execute(async (trx) => {
+      await sql`select set_config('maintenance_work_mem', ${PG_INDEX_BUILD_MEMORY}, true)`.execute(trx);
+      await sql
+        .raw(index.sql.replace(/^\s*create\s+index\s+(?!if\s+not\s+exists)/i, 'CREATE INDEX IF NOT EXISTS '))
+        .execute(trx);
+      await sql`delete from ${sql.table(PENDING_TABLE)} where name = ${index.name}`.execute(trx);
+    });
+  }
+  await sql.raw(`drop table if exists ${PENDING_TABLE}`).execute(db);
+  return pending.map((i) => i.name);
 }

@@ -49,7 +49,7 @@ export interface ImportOptions {
   /**
    * An initial load (the command line): indexes an interrupted earlier load left to build are built first; then,
    * if the directory is empty, its secondary indexes are built once at the end instead of row by row
-   * (SQLite; db/company-bulk.ts). Company suggestions are slow until the load ends.
+   * (both engines; db/company-bulk.ts). Company suggestions are slow until the load ends.
    */
   initialLoad?: boolean;
   /**
