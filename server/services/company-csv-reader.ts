@@ -224,6 +224,13 @@ function tsxEsmApi(): string {
 
 /** Chunks the worker may read ahead of the writer: bounds the memory while keeping both threads busy. */
 const AHEAD = 16;
+/**
+ * The reader's space for new objects (V8's young generation; about 3 × its semi-space): every record makes a
+ * few dozen short-lived strings, and with the default 16 MB semi-space the collector ran so often that it
+ * took a fifth of the reader's time, much of it copying chunks still in flight. A 32 MB semi-space cut the
+ * reader's CPU by about a fifth, for a bounded few dozen MB more memory.
+ */
+const READER_YOUNG_GENERATION_MB = 96;
 
 /**
  * readCompanyCsv over a file, run in a worker thread: the same chunks, while this thread writes. The worker
@@ -238,7 +245,11 @@ export async function* readCompanyCsvFileInWorker(path: string, chunkSize = 1000
   const boot = import.meta.url.endsWith('.ts')
     ? `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`
     : `import(${JSON.stringify(entry)})`;
-  const worker = new Worker(boot, { eval: true, workerData: { path, chunkSize, ahead: AHEAD } });
+  const worker = new Worker(boot, {
+    eval: true,
+    workerData: { path, chunkSize, ahead: AHEAD },
+    resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_GENERATION_MB },
+  });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | null = null;
   let failure: Error | null = null;
