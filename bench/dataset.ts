@@ -21,10 +21,10 @@ import { minorDigits } from '../core/money.ts';
 import { normalizeForSearch } from '../core/text.ts';
 import { type DatabaseHandle, sqliteHandleOf } from '../server/db/database.ts';
 import {
-  createSqliteDealSearchTriggers,
   fillSqliteDealSearch,
   SQLITE_DEAL_SEARCH_TRIGGERS,
 } from '../server/db/migrations/0006-deal-search.ts';
+import { createDeferredDealSearchTriggers } from '../server/db/migrations/0010-deal-search-deferred.ts';
 import { searchTextOf } from '../server/services/deal-rules.ts';
 import {
   COUNTRIES,
@@ -973,7 +973,7 @@ async function dropSecondaryIndexes(handle: DatabaseHandle): Promise<() => Promi
               and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`.execute(handle.db)
         ).rows;
   for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(handle.db);
-  // SQLite's search tables are kept by triggers (migration 0006): filled once at the end instead, like an index.
+  // SQLite's search tables are kept by triggers (migrations 0006, 0010): filled once at the end instead, like an index.
   const searchTriggers = handle.dialect === 'sqlite';
   if (searchTriggers) {
     for (const name of SQLITE_DEAL_SEARCH_TRIGGERS)
@@ -983,7 +983,7 @@ async function dropSecondaryIndexes(handle: DatabaseHandle): Promise<() => Promi
     for (const index of indexes) await sql.raw(index.definition).execute(handle.db);
     if (searchTriggers) {
       await fillSqliteDealSearch(handle.db);
-      await createSqliteDealSearchTriggers(handle.db);
+      await createDeferredDealSearchTriggers(handle.db);
     }
   };
 }

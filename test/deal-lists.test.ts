@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../server/clock.ts';
+import { inTransaction } from '../server/services/context.ts';
 import { contact, dealBody, invitation, makeCompany, standardWorld, type World } from './factories.ts';
 import { createTestEnv, DIALECTS, type TestEnv } from './harness.ts';
 
@@ -548,6 +550,63 @@ describe.each(DIALECTS)('deal lists through HTTP on %s', (dialect) => {
     deals['Alpha analytics'] = { ...alpha, version: back.json().version };
     expect(await names(radmin.auth, { view: 'outbound', q: 'zeppelin' })).toEqual([]);
   });
+
+  it.runIf(dialect === 'sqlite')(
+    'q on SQLite: the index is written at COMMIT, and a record written outside a group commit is still found',
+    async () => {
+      const { radmin } = world.users;
+      const pendingRows = async () =>
+        Number(
+          (
+            await sql<{ n: number }>`select (select count(*) from participant_search_pending)
+              + (select count(*) from note_search_pending) as n`.execute(env.ctx.db)
+          ).rows[0]?.n,
+        );
+      const bravo = deals['Bravo platform'];
+      if (!bravo) throw new Error('no Bravo deal');
+      const current = (await call('GET', `/api/v1/deals/${bravo.id}`, radmin.auth)).json();
+      const noted = await call(
+        'POST',
+        `/api/v1/deals/${bravo.id}/notes`,
+        radmin.auth,
+        { body: 'Quokka workshop' },
+        { 'if-match': `"${current.version}"` },
+      );
+      expect(noted.statusCode, noted.body).toBe(201);
+      // Written through the group commit: indexed in the same transaction, nothing left pending.
+      expect(await pendingRows()).toBe(0);
+      const indexed = await sql<{ n: number }>`select count(*) as n from notes_fts
+        where notes_fts match '"quokka"'`.execute(env.ctx.db);
+      expect(Number(indexed.rows[0]?.n)).toBe(1);
+      expect(await names(radmin.auth, { view: 'outbound', q: 'quokka' })).toEqual(['Bravo platform']);
+
+      // A write outside a group commit (a tool, a restore): pending until the next group commit, found meanwhile.
+      const original = await env.ctx.db
+        .selectFrom('participants')
+        .select('search_text')
+        .where('id', '=', bravo.id)
+        .executeTakeFirstOrThrow();
+      await env.ctx.db
+        .updateTable('participants')
+        .set({ search_text: 'bravo platform – wombat industries' })
+        .where('id', '=', bravo.id)
+        .execute();
+      expect(await pendingRows()).toBe(1);
+      expect(await names(radmin.auth, { view: 'outbound', q: 'wombat' })).toEqual(['Bravo platform']);
+      // Any transaction of the app (here one that writes nothing) brings the index up to date.
+      await inTransaction(env.ctx, async () => {});
+      expect(await pendingRows()).toBe(0);
+      const wombat = await sql<{ n: number }>`select count(*) as n from participants_fts
+        where participants_fts match '"wombat"'`.execute(env.ctx.db);
+      expect(Number(wombat.rows[0]?.n)).toBe(1);
+      expect(await names(radmin.auth, { view: 'outbound', q: 'wombat' })).toEqual(['Bravo platform']);
+      expect(await names(radmin.auth, { view: 'outbound', q: 'kubernetes' })).toEqual(['Bravo platform']);
+      await inTransaction(env.ctx, async (trx) => {
+        await trx.updateTable('participants').set(original).where('id', '=', bravo.id).execute();
+      });
+      expect(await names(radmin.auth, { view: 'outbound', q: 'wombat' })).toEqual([]);
+    },
+  );
 
   it('expiringWithinDays: only received records whose deadline falls within the window', async () => {
     const { litware, radmin } = world.users;

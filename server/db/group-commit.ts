@@ -14,6 +14,7 @@
  */
 import { sql } from 'kysely';
 import type { Db, Trx } from './database.ts';
+import { syncSqliteDealSearch } from './repositories/deal-search.ts';
 
 /** Works per COMMIT at most, so one batch cannot hold the connection for long. */
 const MAX_BATCH = 64;
@@ -75,6 +76,8 @@ class GroupCommitter {
                 outcomes.push({ ok: false, error });
               }
             }
+            // Outside every savepoint: the search index gets one segment for the whole batch (migration 0010).
+            await syncSqliteDealSearch(trx);
           });
         } catch (error) {
           // A lone work that threw (rolled back) or a COMMIT that failed: nothing of the batch was stored.

@@ -8,6 +8,7 @@ import { dealSearch } from './0006-deal-search.ts';
 import { companySearchPlace } from './0007-company-search-place.ts';
 import { companySearchRowid } from './0008-company-search-rowid.ts';
 import { companySearchKeysUnkeyed } from './0009-company-search-keys-unkeyed.ts';
+import { dealSearchDeferred } from './0010-deal-search-deferred.ts';
 
 /**
  * Migrations in code (portable across both engines). Each is written once; the few spots
@@ -24,6 +25,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0007_company_search_place': { up: (db) => companySearchPlace(db, dialect) },
     '0008_company_search_rowid': { up: (db) => companySearchRowid(db, dialect) },
     '0009_company_search_keys_unkeyed': { up: (db) => companySearchKeysUnkeyed(db, dialect) },
+    '0010_deal_search_deferred': { up: (db) => dealSearchDeferred(db, dialect) },
   };
 }
 

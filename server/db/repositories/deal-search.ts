@@ -1,6 +1,6 @@
 /**
- * The deal lists' search box through the substring indexes of migration 0006 (trigram FTS5 on SQLite, trigram
- * GIN on PostgreSQL).
+ * The deal lists' search box through the substring indexes of migration 0006 (trigram FTS5 on SQLite, written
+ * once per COMMIT since migration 0010; trigram GIN on PostgreSQL).
  *
  * A list searched for `q` either walks the view in its sort order and tests each record (cheap when many
  * records match: a page fills quickly) or starts from the records whose text contains `q` (cheap when few do).
@@ -68,18 +68,56 @@ const ftsPhrase = (needle: string) => `"${needle.replaceAll('"', '""')}"`;
 
 function sqliteMatches(needle: string): { records: Matches; notes: Matches } {
   const phrase = ftsPhrase(needle);
+  // Rows whose index entry is not written yet (migration 0010) are candidates whatever their text: the list
+  // tests the text itself.
   return {
     records: {
-      probe: sql`select rowid from participants_fts where participants_fts match ${phrase}`,
+      probe: sql`select rowid from participants_fts where participants_fts match ${phrase}
+        union all select rowid from participant_search_pending`,
       ids: sql`select r.participant_id as id from participants_fts f
-        join participant_search_rows r on r.rowid = f.rowid where participants_fts match ${phrase}`,
+          join participant_search_rows r on r.rowid = f.rowid where participants_fts match ${phrase}
+        union select r.participant_id from participant_search_pending q
+          join participant_search_rows r on r.rowid = q.rowid`,
     },
     notes: {
-      probe: sql`select rowid from notes_fts where notes_fts match ${phrase}`,
+      probe: sql`select rowid from notes_fts where notes_fts match ${phrase}
+        union all select rowid from note_search_pending`,
       ids: sql`select r.engagement_id as id from notes_fts f
-        join note_search_rows r on r.rowid = f.rowid where notes_fts match ${phrase}`,
+          join note_search_rows r on r.rowid = f.rowid where notes_fts match ${phrase}
+        union select r.engagement_id from note_search_pending q join note_search_rows r on r.rowid = q.rowid`,
     },
   };
+}
+
+/**
+ * Writes the pending entries of the SQLite search index (migration 0010): in one statement per table, outside any
+ * savepoint, so FTS5 writes one segment for all of them. The group commit calls it in its transaction, before
+ * COMMIT.
+ */
+export async function syncSqliteDealSearch(db: Executor): Promise<void> {
+  const pending = await sql<{ records: number; notes: number }>`select
+    exists (select 1 from participant_search_pending) as records,
+    exists (select 1 from note_search_pending) as notes`.execute(db);
+  const { records, notes } = pending.rows[0] ?? { records: 0, notes: 0 };
+  if (records) {
+    // A renamed record's old entry goes first (deleting an entry that was never written is harmless).
+    await sql`delete from participants_fts where rowid in (select rowid from participant_search_pending)`.execute(
+      db,
+    );
+    await sql`insert into participants_fts (rowid, search_text)
+      select q.rowid, p.search_text from participant_search_pending q
+      join participant_search_rows r on r.rowid = q.rowid join participants p on p.id = r.participant_id
+      order by q.rowid`.execute(db);
+    await sql`delete from participant_search_pending`.execute(db);
+  }
+  if (notes) {
+    await sql`delete from notes_fts where rowid in (select rowid from note_search_pending)`.execute(db);
+    await sql`insert into notes_fts (rowid, body_search)
+      select q.rowid, n.body_search from note_search_pending q
+      join note_search_rows r on r.rowid = q.rowid join notes n on n.id = r.note_id
+      order by q.rowid`.execute(db);
+    await sql`delete from note_search_pending`.execute(db);
+  }
 }
 
 function postgresMatches(needle: string): { records: Matches; notes: Matches } {
