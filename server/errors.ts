@@ -45,6 +45,10 @@ export const ERROR_CODES = {
     status: 409,
     message: 'You cannot do this to your own account; ask another admin of your organization.',
   },
+  'user-active': {
+    status: 409,
+    message: 'Disable the user before deleting them.',
+  },
   'last-admin': {
     status: 409,
     message: 'Your organization must keep at least one active admin; make someone else an admin first.',

@@ -76,6 +76,7 @@ const API_ROUTES: [string, string][] = [
   ['get', '/api/v1/users/{id}'],
   ['patch', '/api/v1/users/{id}'],
   ['post', '/api/v1/users/{id}/reset-password'],
+  ['delete', '/api/v1/users/{id}'],
   ['get', '/api/v1/locations'],
   ['post', '/api/v1/locations'],
   ['patch', '/api/v1/locations/{id}'],

@@ -84,6 +84,8 @@ interface Fixtures {
   location: string;
   spareLocation: string;
   spareTenant: string;
+  /** A disabled user of the vendor, to delete. */
+  spareUser: string;
   cursors: Record<'deals' | 'events' | 'notifications' | 'deliveries' | 'deadLetters' | 'users', string[]>;
   sessions: Record<UserKey, Session>;
 }
@@ -226,6 +228,7 @@ function baselines(f: Fixtures): Record<string, RouteBaseline> {
       body: { name: 'Hostile Renamed', roles: [{ role: 'vendor-seller', scope: 'company' }] },
     },
     'POST /api/v1/users/{id}/reset-password': { user: 'vadmin', params: { id: w.users.otherSeller.id } },
+    'DELETE /api/v1/users/{id}': { user: 'vadmin', params: { id: f.spareUser } },
     'GET /api/v1/locations': { user: 'vadmin' },
     'POST /api/v1/locations': {
       user: 'vadmin',
@@ -324,6 +327,20 @@ describe.each(DIALECTS)('hostile input generated from the OpenAPI document on %s
     fx.spareLocation = (await place('Northwind Spare')).id;
     await post(w.users.vadmin, '/api/v1/tenants', { domain: 'northwind.example' });
     fx.spareTenant = (await post(w.users.vadmin, '/api/v1/tenants', { domain: 'northwind-emea.example' })).id;
+    fx.spareUser = (
+      await post(w.users.vadmin, '/api/v1/users', {
+        name: 'Leaver',
+        email: 'leaver@northwind.example',
+        roles: [{ role: 'vendor-seller' }],
+      })
+    ).id;
+    const disabled = await env.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${fx.spareUser}`,
+      headers: w.users.vadmin.auth,
+      payload: { disabled: true },
+    });
+    expect(disabled.statusCode, disabled.body).toBe(200);
 
     // One dispatcher round: in-app notifications for Litware, webhook deliveries to a closed port, which give up
     // at once and become dead letters.

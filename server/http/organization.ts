@@ -32,6 +32,7 @@ import {
 import { linkTenant, listTenants, unlinkTenant } from '../services/org-tenants.ts';
 import {
   createUser,
+  deleteOrganizationUser,
   getUser,
   listUsers,
   resetPassword,
@@ -123,6 +124,26 @@ export function organizationRoutes(ctx: ServiceContext) {
         },
       },
       async (request) => resetPassword(ctx, actorOf(request), request.params.id),
+    );
+    app.delete(
+      '/users/:id',
+      {
+        schema: {
+          tags: users,
+          summary: 'Delete a disabled user; their notes and activity keep their name',
+          description:
+            `${WHO} Only a disabled user (409 \`user-active\`: disable them first), never yourself (409 ` +
+            '`own-account`). Their roles, sessions, API tokens, favorites and notifications are deleted with ' +
+            'them and their e-mail address may be given to a new user; notes they wrote and the activity keep ' +
+            'their name. Not undone.',
+          params: Params,
+          response: noContent,
+        },
+      },
+      async (request, reply) => {
+        await deleteOrganizationUser(ctx, actorOf(request), request.params.id);
+        return reply.status(204).send();
+      },
     );
 
     // ---------------------------------------------------------------- locations

@@ -10,6 +10,8 @@
  *   work again; sessions do not come back.
  * - The organization keeps at least one active admin (409 last-admin), and nobody disables themselves or
  *   resets their own password here (409 own-account).
+ * - A user is deleted only once disabled (409 user-active): their grants, sessions, tokens, favorites and
+ *   notifications go, their e-mail address is free again; notes and activity keep their name.
  */
 import { randomBytes } from 'node:crypto';
 import { ROLES, type Role } from '../../core/lifecycle.ts';
@@ -21,6 +23,7 @@ import type { Executor } from '../db/database.ts';
 import { locationsOf, tenantRowsOf } from '../db/repositories/organizations.ts';
 import {
   countActiveHolders,
+  deleteUser,
   findUserByEmail,
   getOrganizationUser,
   insertRoles,
@@ -334,6 +337,22 @@ export async function updateOrganizationUser(
     );
     if (Object.keys(changes).length > 0) record('user.updated', { userId: id, changes });
     return after;
+  });
+}
+
+/**
+ * Deletes a disabled user of the organization (docs/ORGANIZATION.md "Deleting"): not yourself (409 own-account),
+ * not an active one (409 user-active: disabling first ends their access and is undone easily, deleting is not).
+ * The audit event keeps who it was.
+ */
+export async function deleteOrganizationUser(ctx: ServiceContext, actor: Actor, id: string): Promise<void> {
+  await administer(ctx, actor, async (trx, record) => {
+    const user = await getOrganizationUser(trx, actor.organizationId, id);
+    if (!user) throw notFound();
+    if (user.id === actor.userId) throw new DomainError('own-account');
+    if (user.disabled_at === null) throw new DomainError('user-active');
+    await deleteUser(trx, id);
+    record('user.deleted', { userId: id, email: user.email, name: user.name });
   });
 }
 

@@ -266,4 +266,34 @@ describe('Settings: the organization in Chromium', () => {
     await user.reload();
     await user.waitForURL(/\/sign-in/);
   });
+
+  it('the admin deletes the disabled user after confirming: the row goes, the address is free', async () => {
+    const admin = await signInAsPersona('admin@contoso.example');
+    await admin.goto(`${server.url}/settings`);
+    const row = admin.getByTestId('users').getByRole('row').filter({ hasText: userEmail });
+    await row.getByText('Disabled').waitFor();
+    // Only a disabled user has a delete button: an active one does not.
+    await expect(
+      admin
+        .getByTestId('users')
+        .getByRole('row')
+        .filter({ hasText: 'user.se@contoso.example' })
+        .getByRole('button', { name: /^Delete / })
+        .count(),
+    ).resolves.toBe(0);
+    await row.getByRole('button', { name: `Delete ${userName}` }).click();
+    const dialog = admin.getByRole('dialog', { name: `Delete ${userName}?` });
+    await dialog.getByText('This cannot be undone.').waitFor();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await row.waitFor({ state: 'detached' });
+    await dialog.waitFor({ state: 'detached' });
+    await admin.getByTestId('user-deleted').getByText(`${userName} was deleted.`).waitFor();
+    const found = await admin.request.get(`${server.url}/api/v1/users?q=${encodeURIComponent(userEmail)}`);
+    expect((await found.json()).items).toEqual([]);
+    // Checked once the dialog's closing transition has ended (the page is aria-hidden until then).
+    await expect
+      .poll(() => admin.evaluate("document.getAnimations().every((a) => a.playState !== 'running')"))
+      .toBe(true);
+    expect(await seriousViolations(admin)).toEqual([]);
+  });
 });

@@ -203,6 +203,16 @@ export async function revokeSessionsOf(
 }
 
 /**
+ * Deletes a user: their role grants, sessions, API tokens, favorites, notifications and notification settings
+ * go with them (the foreign keys cascade); the notes they wrote keep their author's name and lose the link to
+ * the user. Events keep the id and name of who acted (they have no foreign key).
+ */
+export async function deleteUser(db: Executor, userId: string): Promise<void> {
+  await db.updateTable('notes').set({ author_user_id: null }).where('author_user_id', '=', userId).execute();
+  await db.deleteFrom('users').where('id', '=', userId).execute();
+}
+
+/**
  * Sets an active user's password hash if it is still `expected` (compare-and-set): false when it changed
  * meanwhile, or the user was disabled.
  */

@@ -1,7 +1,7 @@
 /**
  * Users and roles (admins only): the organization's users with their roles and scopes, found by name or
  * e-mail; add a user (their first password is shown once), change their roles, language and tenant, reset
- * their password, disable or enable them.
+ * their password, disable or enable them, and delete a disabled one.
  */
 import {
   Badge,
@@ -84,6 +84,8 @@ export function UsersSection({ me }: { me: Me }) {
   const [editing, setEditing] = useState<OrgUser | 'new' | null>(null);
   const [confirmDisable, setConfirmDisable] = useState<OrgUser | null>(null);
   const [confirmReset, setConfirmReset] = useState<OrgUser | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState<OrgUser | null>(null);
+  const [deleted, setDeleted] = useState<string | null>(null);
   const [secret, setSecret] = useState<{ title: string; password: string } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
 
@@ -128,6 +130,23 @@ export function UsersSection({ me }: { me: Me }) {
     },
     onError: (error) => {
       setConfirmDisable(null);
+      setFailure(errorText(t, error));
+    },
+  });
+  const remove = useMutation({
+    mutationFn: async (user: OrgUser) =>
+      unwrap(await api.DELETE('/api/v1/users/{id}', { params: { path: { id: user.id } } })),
+    onMutate: () => {
+      setFailure(null);
+      setDeleted(null);
+    },
+    onSuccess: (_result, user) => {
+      setConfirmDelete(null);
+      setDeleted(t('{{name}} was deleted.', { name: user.name }));
+      refresh(user);
+    },
+    onError: (error) => {
+      setConfirmDelete(null);
       setFailure(errorText(t, error));
     },
   });
@@ -179,6 +198,11 @@ export function UsersSection({ me }: { me: Me }) {
       {failure && (
         <MessageBar intent="error" role="alert">
           <MessageBarBody>{failure}</MessageBarBody>
+        </MessageBar>
+      )}
+      {deleted && (
+        <MessageBar intent="success" role="status" data-testid="user-deleted">
+          <MessageBarBody>{deleted}</MessageBarBody>
         </MessageBar>
       )}
       <Table aria-label={t('Users and roles')} data-testid="users">
@@ -245,6 +269,15 @@ export function UsersSection({ me }: { me: Me }) {
                         {t('Disable')}
                       </Button>
                     ))}
+                  {user.id !== me.user.id && user.disabled && (
+                    <Button
+                      size="small"
+                      onClick={() => setConfirmDelete(user)}
+                      aria-label={t('Delete {{name}}', { name: user.name })}
+                    >
+                      {t('Delete')}
+                    </Button>
+                  )}
                   {user.id !== me.user.id && (
                     <Button
                       size="small"
@@ -310,6 +343,28 @@ export function UsersSection({ me }: { me: Me }) {
                 onClick={() => confirmDisable && setDisabled.mutate({ user: confirmDisable, disabled: true })}
               >
                 {t('Disable')}
+              </Button>
+            </DialogActions>
+          </DialogBody>
+        </DialogSurface>
+      </Dialog>
+      <Dialog open={confirmDelete !== null} onOpenChange={(_e, d) => !d.open && setConfirmDelete(null)}>
+        <DialogSurface>
+          <DialogBody>
+            <DialogTitle>{t('Delete {{name}}?', { name: confirmDelete?.name ?? '' })}</DialogTitle>
+            <DialogContent>
+              {t(
+                'Their roles, API tokens, favorites and notifications are deleted, and their e-mail address can be given to someone else. Notes and activity keep their name. This cannot be undone.',
+              )}
+            </DialogContent>
+            <DialogActions>
+              <Button onClick={() => setConfirmDelete(null)}>{t('Cancel')}</Button>
+              <Button
+                appearance="primary"
+                disabled={remove.isPending}
+                onClick={() => confirmDelete && remove.mutate(confirmDelete)}
+              >
+                {t('Delete')}
               </Button>
             </DialogActions>
           </DialogBody>

@@ -26,6 +26,7 @@ export const isOrganizationAdmin = (me: Me) =>
 const ERROR_TEXT: Record<string, string> = {
   'user-exists': msg('A user with this e-mail address exists already.'),
   'own-account': msg('You cannot do this to your own account. Ask another admin.'),
+  'user-active': msg('Disable the user before deleting them.'),
   'last-admin': msg(
     'Your organization must keep at least one active admin. Make someone else an admin first.',
   ),
