@@ -44,6 +44,9 @@ export interface Config {
   corsOrigins: string[];
   /** Trusted proxies in front of the server (TRUST_PROXY); false: none. */
   trustProxy: TrustProxy;
+  /** Embedded database: WAL checkpoints every this many ms from a thread of their own; 0: SQLite's own, in the
+   * committing request (jobs/checkpointer.ts). */
+  sqliteCheckpointMs: number;
 }
 
 /** A whole number ≥ 0 from the environment, or the default; anything else stops the start. */
@@ -153,5 +156,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginLockMaxSeconds: count(env, 'LOGIN_LOCK_MAX_SECONDS', 900),
     corsOrigins: origins(env.CORS_ORIGINS),
     trustProxy: trustProxyOf(env.TRUST_PROXY),
+    sqliteCheckpointMs: count(env, 'SQLITE_CHECKPOINT_MS', 250),
   };
 }

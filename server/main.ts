@@ -6,8 +6,9 @@ import { type BuildOptions, build } from './app.ts';
 import { movableClock, systemClock } from './clock.ts';
 import { type Config, readConfig } from './config.ts';
 import { loadWhole } from './db/backup.ts';
-import { migrateToLatest, openDatabase } from './db/database.ts';
+import { migrateToLatest, openDatabase, sqliteHandleOf } from './db/database.ts';
 import { findUserByEmail } from './db/repositories/users.ts';
+import { startCheckpointer } from './jobs/checkpointer.ts';
 import { startDispatcher } from './jobs/dispatcher.ts';
 import { startExpirySweeper } from './jobs/expiry-sweeper.ts';
 import type { ServiceContext } from './services/context.ts';
@@ -64,6 +65,12 @@ export async function serve(config: Config = readConfig()): Promise<void> {
   // The jobs start once the server answers: after downtime the first sweep may expire thousands of records, and
   // reads do not wait for it (each read expires what it shows first).
   const sweeper = startExpirySweeper(ctx, config.expirySweepSeconds * 1000, app.log);
+  const sqlite = sqliteHandleOf(ctx.db);
+  const sqlitePath = config.databaseUrl.slice('sqlite:'.length);
+  const checkpointer =
+    sqlite && sqlitePath !== ':memory:' && config.sqliteCheckpointMs > 0
+      ? startCheckpointer(sqlite, sqlitePath, { intervalMs: config.sqliteCheckpointMs, log: app.log })
+      : null;
   const dispatcher = startDispatcher(ctx, {
     intervalMs: config.dispatchIntervalMs,
     smtpUrl: config.smtpUrl,
@@ -94,6 +101,7 @@ export async function serve(config: Config = readConfig()): Promise<void> {
     await app.close();
     await sweeper.stop();
     await dispatcher.stop();
+    await checkpointer?.stop();
     await handle.close();
     process.exit(0);
   };
