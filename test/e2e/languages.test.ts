@@ -1,7 +1,8 @@
 /**
  * The main screens in each of the five languages, in headless Chromium against the real server: no text is cut
  * off (an element or one of its ancestors that hides overflow narrower than the text), on the co-sell home, a
- * deal page, the new-deal wizard and the admin's Settings; axe-core on Settings in every language.
+ * deal page, the new-deal wizard, the user menu's password dialog (with its field messages) and the admin's
+ * Settings; axe-core on Settings and on the password dialog in every language.
  *
  * COSELL_SCREENSHOTS=1 also writes the Settings screen in every language to docs/screenshots/ (the other
  * screens are written by workspace.test.ts).
@@ -118,7 +119,7 @@ async function clipped(page: Page, screen: string) {
 }
 
 describe('the five languages in Chromium', () => {
-  it('no text is cut off on the home, a deal page, the wizard and Settings in any language; Settings passes axe', async () => {
+  it('no text is cut off on the home, a deal page, the wizard, the password dialog and Settings in any language; Settings and the dialog pass axe', async () => {
     const partner = await signIn('radmin@contoso.example');
     const admin = await signIn('admin@contoso.example');
     const listed = await partner.request.get(`${server.url}/api/v1/deals?view=inbound&limit=1`);
@@ -136,6 +137,20 @@ describe('the five languages in Chromium', () => {
       await partner.goto(`${server.url}/deals/new`);
       await partner.getByTestId('company-search').waitFor();
       problems.push(...(await clipped(partner, `${code} wizard`)));
+      // The password dialog of the user menu, with its field messages showing.
+      await partner.getByTestId('user-menu').click();
+      await partner.getByTestId('change-password').click();
+      const passwordDialog = partner.getByRole('dialog');
+      await passwordDialog.locator('input[autocomplete="current-password"]').waitFor();
+      await passwordDialog.locator('button[type="submit"]').click();
+      await passwordDialog.locator('[role="alert"], .fui-Field__validationMessage').first().waitFor();
+      await expect
+        .poll(() => partner.evaluate("document.getAnimations().every((a) => a.playState !== 'running')"))
+        .toBe(true);
+      problems.push(...(await clipped(partner, `${code} password dialog`)));
+      expect(await seriousViolations(partner), `${code} password dialog`).toEqual([]);
+      await partner.keyboard.press('Escape');
+      await passwordDialog.waitFor({ state: 'detached' });
 
       await switchLanguage(admin, code, name);
       await admin.goto(`${server.url}/settings`);

@@ -250,7 +250,11 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
                 ))}
               </MenuGroup>
               <MenuDivider />
-              <MenuItem icon={<PasswordRegular />} onClick={() => setChangingPassword(true)}>
+              <MenuItem
+                icon={<PasswordRegular />}
+                onClick={() => setChangingPassword(true)}
+                data-testid="change-password"
+              >
                 {t('Change password')}
               </MenuItem>
               <MenuItem icon={<SignOutRegular />} onClick={() => void signOut()}>
