@@ -5,7 +5,8 @@
  * with consent, a recent contact added to the team, a solution, the vendor's help type from its list, a partner
  * found by name — and through the "This deal may already exist" dialog the wizard opens (focus inside it and
  * kept there, Escape closes it and gives the focus back). Every control is reached by Tab (no click, no
- * focus() call) and each step change puts the focus at the top of the new step.
+ * focus() call) and each step change puts the focus at the top of the new step. On the new deal's page, a dialog
+ * opened from an action gives the focus back to that action when Escape closes it.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -341,5 +342,17 @@ describe('the new-deal wizard by keyboard alone', () => {
       customer: { name: customer },
     });
     expect(deal.team.map((m) => m.name)).toContain(added);
+
+    // On the deal page, a dialog opened from an action by keyboard gives the focus back to it when it closes.
+    const action = page.getByRole('toolbar', { name: 'Actions' }).getByRole('button').first();
+    await action.waitFor();
+    await tabTo(page, action, { max: 60 });
+    await page.keyboard.press('Enter');
+    const opened = page.getByRole('dialog');
+    await opened.waitFor();
+    await expect.poll(() => opened.evaluate((el) => el.contains(el.ownerDocument.activeElement))).toBe(true);
+    await page.keyboard.press('Escape');
+    await opened.waitFor({ state: 'detached' });
+    await expect.poll(() => isFocused(action)).toBe(true);
   });
 });

@@ -294,6 +294,8 @@ describe('Settings: the organization in Chromium', () => {
     await expect
       .poll(() => admin.evaluate("document.getAnimations().every((a) => a.playState !== 'running')"))
       .toBe(true);
+    // The page behind the dialog is shown to assistive technology again a moment after the dialog is gone.
+    await expect.poll(() => admin.locator('#root').getAttribute('aria-hidden')).toBeNull();
     expect(await seriousViolations(admin)).toEqual([]);
   });
 });

@@ -29,6 +29,7 @@ import {
   Title2,
   Toolbar,
   tokens,
+  useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import {
   AddRegular,
@@ -191,6 +192,9 @@ export default function DealPage() {
   const styles = useStyles();
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<Dialogs>(null);
+  // The dialogs open from these buttons without a trigger of their own: closing one gives the focus back to the
+  // button that opened it (keyboard users keep their place).
+  const restoreFocusTarget = useRestoreFocusTarget();
   const [stale, setStale] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   // A new dialog starts without the last one's error.
@@ -319,42 +323,64 @@ export default function DealPage() {
         </div>
         <Toolbar className={styles.actions} aria-label={t('Actions')}>
           {ab.accept && (
-            <Button appearance="primary" icon={<CheckmarkRegular />} onClick={() => setDialog('accept')}>
+            <Button
+              appearance="primary"
+              icon={<CheckmarkRegular />}
+              onClick={() => setDialog('accept')}
+              {...restoreFocusTarget}
+            >
               {t('Accept')}
             </Button>
           )}
           {ab.decline && (
-            <Button icon={<DismissCircleRegular />} onClick={() => setDialog('decline')}>
+            <Button
+              icon={<DismissCircleRegular />}
+              onClick={() => setDialog('decline')}
+              {...restoreFocusTarget}
+            >
               {t('Decline')}
             </Button>
           )}
           {ab.edit && d.status === 'accepted' && (
-            <Button icon={<EditRegular />} onClick={() => setDialog('edit')}>
+            <Button icon={<EditRegular />} onClick={() => setDialog('edit')} {...restoreFocusTarget}>
               {t('Edit')}
             </Button>
           )}
           {ab.win && (
-            <Button icon={<TrophyRegular />} onClick={() => setDialog('win')}>
+            <Button icon={<TrophyRegular />} onClick={() => setDialog('win')} {...restoreFocusTarget}>
               {t('Mark as won')}
             </Button>
           )}
           {ab.lose && (
-            <Button icon={<DismissCircleRegular />} onClick={() => setDialog('lose')}>
+            <Button icon={<DismissCircleRegular />} onClick={() => setDialog('lose')} {...restoreFocusTarget}>
               {t('Mark as lost')}
             </Button>
           )}
           {ab.invitePartners && (
-            <Button icon={<PeopleAddRegular />} onClick={() => setDialog('invitePartners')}>
+            <Button
+              icon={<PeopleAddRegular />}
+              onClick={() => setDialog('invitePartners')}
+              {...restoreFocusTarget}
+            >
               {t('Invite partners')}
             </Button>
           )}
           {ab.inviteVendor && (
-            <Button icon={<PersonSupportRegular />} onClick={() => setDialog('inviteVendor')}>
+            <Button
+              icon={<PersonSupportRegular />}
+              onClick={() => setDialog('inviteVendor')}
+              {...restoreFocusTarget}
+            >
               {t('Ask the vendor for help')}
             </Button>
           )}
           {ab.closeAsError && (
-            <Button appearance="subtle" icon={<ErrorCircleRegular />} onClick={() => setDialog('error')}>
+            <Button
+              appearance="subtle"
+              icon={<ErrorCircleRegular />}
+              onClick={() => setDialog('error')}
+              {...restoreFocusTarget}
+            >
               {t('Close as error')}
             </Button>
           )}
@@ -408,6 +434,7 @@ export default function DealPage() {
                 disabled={!settable && !winnable}
                 aria-current={stage.id === d.salesStage ? 'step' : undefined}
                 onClick={() => (isWon ? setDialog('win') : void setStage(stage.id))}
+                {...restoreFocusTarget}
                 data-stage={stage.id}
                 icon={done ? <CheckmarkCircleRegular /> : undefined}
               >
@@ -494,6 +521,7 @@ export default function DealPage() {
                   appearance="subtle"
                   icon={<EditRegular />}
                   onClick={() => setDialog('solutions')}
+                  {...restoreFocusTarget}
                   data-testid="change-solutions"
                 >
                   {t('Change solutions')}

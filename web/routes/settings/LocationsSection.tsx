@@ -24,6 +24,7 @@ import {
   TableHeader,
   TableHeaderCell,
   TableRow,
+  useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import { AddRegular, LocationRegular } from '@fluentui/react-icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -43,6 +44,8 @@ const useStyles = makeStyles({
 export function LocationsSection() {
   const { t } = useTranslation();
   const styles = useStyles();
+  // Dialogs opened from the buttons below give the focus back to their button when they close.
+  const restoreFocusTarget = useRestoreFocusTarget();
   const queryClient = useQueryClient();
   const countries = useCountries();
   const [editing, setEditing] = useState<OrgLocation | 'new' | null>(null);
@@ -83,7 +86,12 @@ export function LocationsSection() {
         )}
       </Body1>
       <div className={styles.toolbar}>
-        <Button appearance="primary" icon={<AddRegular />} onClick={() => setEditing('new')}>
+        <Button
+          appearance="primary"
+          icon={<AddRegular />}
+          onClick={() => setEditing('new')}
+          {...restoreFocusTarget}
+        >
           {t('Add location')}
         </Button>
       </div>
@@ -119,6 +127,7 @@ export function LocationsSection() {
                   <Button
                     size="small"
                     onClick={() => setEditing(location)}
+                    {...restoreFocusTarget}
                     aria-label={t('Edit {{name}}', { name: location.name })}
                   >
                     {t('Edit')}
@@ -132,6 +141,7 @@ export function LocationsSection() {
                       size="small"
                       disabled={(locations.data?.length ?? 0) <= 1}
                       onClick={() => setDeleting(location)}
+                      {...restoreFocusTarget}
                       aria-label={t('Delete {{name}}', { name: location.name })}
                     >
                       {t('Delete')}

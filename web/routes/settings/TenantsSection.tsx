@@ -26,6 +26,7 @@ import {
   TableHeader,
   TableHeaderCell,
   TableRow,
+  useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import { LinkRegular } from '@fluentui/react-icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -47,6 +48,8 @@ const useStyles = makeStyles({
 export function TenantsSection() {
   const { t } = useTranslation();
   const styles = useStyles();
+  // Dialogs opened from the buttons below give the focus back to their button when they close.
+  const restoreFocusTarget = useRestoreFocusTarget();
   const queryClient = useQueryClient();
   const [domain, setDomain] = useState('');
   const [name, setName] = useState('');
@@ -140,6 +143,7 @@ export function TenantsSection() {
                   <Button
                     size="small"
                     onClick={() => setUnlinking(tenant)}
+                    {...restoreFocusTarget}
                     aria-label={t('Unlink {{name}}', { name: tenant.name })}
                   >
                     {t('Unlink')}

@@ -33,6 +33,7 @@ import {
   TableHeaderCell,
   TableRow,
   tokens,
+  useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import { PeopleRegular, PersonAddRegular } from '@fluentui/react-icons';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -78,6 +79,8 @@ type Draft = {
 export function UsersSection({ me }: { me: Me }) {
   const { t } = useTranslation();
   const styles = useStyles();
+  // Dialogs opened from the buttons below give the focus back to their button when they close.
+  const restoreFocusTarget = useRestoreFocusTarget();
   const queryClient = useQueryClient();
   const [search, setSearch] = useState('');
   const q = useDeferredValue(search.trim());
@@ -190,7 +193,12 @@ export function UsersSection({ me }: { me: Me }) {
             maxLength={200}
           />
         </Field>
-        <Button appearance="primary" icon={<PersonAddRegular />} onClick={() => setEditing('new')}>
+        <Button
+          appearance="primary"
+          icon={<PersonAddRegular />}
+          onClick={() => setEditing('new')}
+          {...restoreFocusTarget}
+        >
           {t('Add user')}
         </Button>
       </div>
@@ -246,6 +254,7 @@ export function UsersSection({ me }: { me: Me }) {
                   <Button
                     size="small"
                     onClick={() => setEditing(user)}
+                    {...restoreFocusTarget}
                     aria-label={t('Edit {{name}}', { name: user.name })}
                   >
                     {t('Edit')}
@@ -264,6 +273,7 @@ export function UsersSection({ me }: { me: Me }) {
                       <Button
                         size="small"
                         onClick={() => setConfirmDisable(user)}
+                        {...restoreFocusTarget}
                         aria-label={t('Disable {{name}}', { name: user.name })}
                       >
                         {t('Disable')}
@@ -273,6 +283,7 @@ export function UsersSection({ me }: { me: Me }) {
                     <Button
                       size="small"
                       onClick={() => setConfirmDelete(user)}
+                      {...restoreFocusTarget}
                       aria-label={t('Delete {{name}}', { name: user.name })}
                     >
                       {t('Delete')}
@@ -282,6 +293,7 @@ export function UsersSection({ me }: { me: Me }) {
                     <Button
                       size="small"
                       onClick={() => setConfirmReset(user)}
+                      {...restoreFocusTarget}
                       aria-label={t('Reset password for {{name}}', { name: user.name })}
                     >
                       {t('Reset password')}
