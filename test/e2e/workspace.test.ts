@@ -386,10 +386,28 @@ describe('web workspace in Chromium', () => {
 
   it('filters and sorts the grid exactly as the API lists them, kept in the address across a reload', async () => {
     const page = await signIn('vadmin@northwind.example');
-    const shown = async () =>
-      (await page.evaluate(
-        `[...document.querySelectorAll('[data-testid="deal-grid"] [data-deal-id]')].map((r) => r.getAttribute('data-deal-id'))`,
-      )) as string[];
+    // The grid draws only the rows near the viewport: its rows are collected by their aria-rowindex while the
+    // page scrolls from the top to the end.
+    const shown = async () => {
+      const places = new Map<number, string>();
+      await page.evaluate('window.scrollTo(0, 0)');
+      for (let step = 0; step < 50; step++) {
+        const seen = (await page.evaluate(
+          `[...document.querySelectorAll('[data-testid="deal-grid"] [data-deal-id]')].map((r) => [Number(r.getAttribute('aria-rowindex')), r.getAttribute('data-deal-id')])`,
+        )) as [number, string][];
+        for (const [place, id] of seen) places.set(place, id);
+        if (
+          await page.evaluate(
+            'window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2',
+          )
+        )
+          break;
+        await page.evaluate('window.scrollBy(0, Math.round(window.innerHeight * 0.6))');
+        await page.waitForTimeout(50);
+      }
+      await page.evaluate('window.scrollTo(0, 0)');
+      return [...places].sort((a, b) => a[0] - b[0]).map(([, id]) => id);
+    };
     const listed = async (query: string, view = 'inbound') =>
       (
         (await (

@@ -14,6 +14,11 @@ const COLORS: Record<string, BadgeProps['color']> = {
 
 export function StatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
+  return <StatusBadgeOf status={status} text={label(t, STATUS_LABELS, status)} />;
+}
+
+/** The badge with its label given (the home grid draws one per row and translates each label once). */
+export function StatusBadgeOf({ status, text }: { status: string; text: string }) {
   return (
     <Badge
       appearance="tint"
@@ -21,7 +26,7 @@ export function StatusBadge({ status }: { status: string }) {
       data-status={status}
       style={{ whiteSpace: 'nowrap', flexShrink: 0 }}
     >
-      {label(t, STATUS_LABELS, status)}
+      {text}
     </Badge>
   );
 }

@@ -30,24 +30,40 @@ import {
   DocumentSearchRegular,
 } from '@fluentui/react-icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ASSESSMENT_STAGES, DEAL_TYPES, STANDARD_STAGES, STATUSES } from '../../core/lifecycle.ts';
 import { api, type DealSummary, type ListParams, unwrap } from '../api/client.ts';
-import { FavoriteButton } from '../components/FavoriteButton.tsx';
 import { RouterLink } from '../components/RouterLink.tsx';
-import { StatusBadge } from '../components/StatusBadge.tsx';
-import { daysLeft, formatDate, formatMoney, timeLeft } from '../format.ts';
 import { useMe, worksDeals } from '../session.ts';
 import { label, STAGE_LABELS, STATUS_LABELS, TYPE_LABELS } from '../terms.ts';
 import { downloadCsv } from './csv.ts';
+import { DealRows } from './DealRows.tsx';
 
 const TABS = ['inbound', 'outbound', 'favorites', 'closed'] as const;
 type View = (typeof TABS)[number];
 const SORTS = ['updatedAt', 'value', 'closeDate', 'expiresAt'] as const;
 const STAGES = [...new Set([...STANDARD_STAGES, ...ASSESSMENT_STAGES].map((s) => s.id))];
 const PAGE = 25;
+/**
+ * The grid's columns and their widths. The table lays out by these widths (table-layout: fixed), not by its
+ * content: only the rows near the viewport are drawn (DealRows), and columns sized by the drawn rows would shift
+ * while the page scrolls. The deal name takes the width left over.
+ */
+const COLUMNS = [
+  { id: 'favorite', width: '44px' },
+  { id: 'name', width: 'auto' },
+  { id: 'customer', width: '12%' },
+  { id: 'type', width: '7%' },
+  { id: 'status', width: '7.5%' },
+  { id: 'stage', width: '8.5%' },
+  { id: 'value', width: '10%' },
+  { id: 'closeDate', width: '7.5%' },
+  { id: 'timeLeft', width: '7.5%' },
+  { id: 'participants', width: '11%' },
+  { id: 'updated', width: '7.5%' },
+] as const;
 
 const useStyles = makeStyles({
   head: { display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: '16px' },
@@ -65,10 +81,10 @@ const useStyles = makeStyles({
     boxShadow: tokens.shadow4,
     overflowX: 'auto',
   },
-  name: { fontWeight: tokens.fontWeightSemibold },
-  nameCol: { minWidth: '240px', width: '22%' },
-  secondary: { color: tokens.colorNeutralForeground3, display: 'block' },
-  urgent: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
+  // Below this width the wrapper scrolls sideways instead of squeezing the columns. Separate borders (Fluent
+  // collapses them, which is resolved for the whole table whenever a row is drawn): each cell draws its line.
+  table: { minWidth: '1180px', borderCollapse: 'separate', borderSpacing: 0 },
+  headerRow: { '& > th': { borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}` } },
   empty: {
     display: 'flex',
     flexDirection: 'column',
@@ -78,7 +94,6 @@ const useStyles = makeStyles({
     textAlign: 'center',
   },
   more: { display: 'flex', justifyContent: 'center', padding: '12px', gap: '12px', alignItems: 'center' },
-  nowrap: { whiteSpace: 'nowrap' },
 });
 
 function useListParams() {
@@ -145,6 +160,12 @@ export function Home() {
   });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const filtered = ['status', 'type', 'stage', 'location', 'q', 'expiring'].some((k) => params.get(k));
+  const onFavorite = useCallback(
+    (id: string, favorite: boolean) => setFavorites((current) => ({ ...current, [id]: favorite })),
+    [],
+  );
+  const showTimeLeft = view !== 'outbound';
+  const columns = showTimeLeft ? COLUMNS.length : COLUMNS.length - 1;
 
   if (!worksDeals(me)) {
     return (
@@ -340,83 +361,55 @@ export function Home() {
         </MessageBar>
       )}
       <div className={styles.tableWrap}>
-        <Table aria-label={t('Deals')} size="medium" data-testid="deal-grid" style={{ tableLayout: 'auto' }}>
+        <Table
+          aria-label={t('Deals')}
+          aria-rowcount={rows.length + 1}
+          size="medium"
+          data-testid="deal-grid"
+          className={styles.table}
+        >
+          <colgroup>
+            {COLUMNS.filter((column) => showTimeLeft || column.id !== 'timeLeft').map((column) => (
+              <col key={column.id} style={{ width: column.width }} />
+            ))}
+          </colgroup>
           <TableHeader>
-            <TableRow>
-              <TableHeaderCell style={{ width: 44 }}>
+            <TableRow aria-rowindex={1} className={styles.headerRow}>
+              <TableHeaderCell>
                 <span className="sr-only" style={{ position: 'absolute', left: -9999 }}>
                   {t('Favorite')}
                 </span>
               </TableHeaderCell>
-              {sortHeader(null, t('Deal name'), styles.nameCol)}
+              {sortHeader(null, t('Deal name'))}
               {sortHeader(null, t('Customer'))}
               {sortHeader(null, t('Type'))}
               {sortHeader(null, t('Status'))}
               {sortHeader(null, t('Sales stage'))}
               {sortHeader('value', t('Value'))}
               {sortHeader('closeDate', t('Close date'))}
-              {view !== 'outbound' && sortHeader('expiresAt', t('Time left to respond'))}
+              {showTimeLeft && sortHeader('expiresAt', t('Time left to respond'))}
               {sortHeader(null, t('Participants'))}
               {sortHeader('updatedAt', t('Updated'))}
             </TableRow>
           </TableHeader>
-          <TableBody>
-            {list.isPending &&
-              [0].map((i) => (
-                <TableRow key={i}>
-                  <TableCell colSpan={11}>
-                    <Spinner size="tiny" label={t('Loading…')} />
-                  </TableCell>
-                </TableRow>
-              ))}
-            {rows.map((deal) => {
-              const favorite = favorites[deal.id] ?? deal.favorite;
-              const left = deal.status === 'received' ? timeLeft(deal.expiresAt) : null;
-              const days = daysLeft(deal.expiresAt);
-              return (
-                <TableRow key={deal.id} data-deal-id={deal.id}>
-                  <TableCell>
-                    <FavoriteButton
-                      id={deal.id}
-                      name={deal.name}
-                      favorite={favorite}
-                      onChange={(next) => setFavorites((f) => ({ ...f, [deal.id]: next }))}
-                    />
-                  </TableCell>
-                  <TableCell>
-                    <RouterLink to={`/deals/${deal.id}`} className={styles.name}>
-                      {deal.name}
-                    </RouterLink>
-                    <Caption1 className={styles.secondary}>{deal.location.name}</Caption1>
-                  </TableCell>
-                  <TableCell>
-                    <Text>{deal.customer.name}</Text>
-                    <Caption1 className={styles.secondary}>
-                      {deal.customer.city}, {deal.customer.country}
-                    </Caption1>
-                  </TableCell>
-                  <TableCell>{label(t, TYPE_LABELS, deal.type)}</TableCell>
-                  <TableCell>
-                    <StatusBadge status={deal.status} />
-                  </TableCell>
-                  <TableCell className={styles.nowrap}>{label(t, STAGE_LABELS, deal.salesStage)}</TableCell>
-                  <TableCell className={styles.nowrap} data-testid="value">
-                    {formatMoney(deal.value)}
-                  </TableCell>
-                  <TableCell className={styles.nowrap}>{formatDate(deal.closeDate)}</TableCell>
-                  {view !== 'outbound' && (
-                    <TableCell
-                      className={`${styles.nowrap} ${days !== null && days < 3 ? styles.urgent : ''}`}
-                    >
-                      {left ?? '—'}
-                    </TableCell>
-                  )}
-                  <TableCell>{deal.participants.map((p) => p.organization.name).join(', ')}</TableCell>
-                  <TableCell className={styles.nowrap}>{formatDate(deal.updatedAt)}</TableCell>
-                </TableRow>
-              );
-            })}
-          </TableBody>
+          {list.isPending ? (
+            <TableBody>
+              <TableRow>
+                <TableCell colSpan={columns}>
+                  <Spinner size="tiny" label={t('Loading…')} />
+                </TableCell>
+              </TableRow>
+            </TableBody>
+          ) : (
+            <DealRows
+              rows={rows}
+              favorites={favorites}
+              onFavorite={onFavorite}
+              showTimeLeft={showTimeLeft}
+              columns={columns}
+              t={t}
+            />
+          )}
         </Table>
         {list.isSuccess && rows.length === 0 && (
           <div className={styles.empty} data-testid="empty">
