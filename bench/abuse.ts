@@ -28,7 +28,7 @@ import { findUserByEmail } from '../server/db/repositories/users.ts';
 import { issueApiToken } from '../server/services/auth.ts';
 import type { ServiceContext } from '../server/services/context.ts';
 import { seedDemo } from '../server/services/seed-demo.ts';
-import { startProcess } from './processes.ts';
+import { compiledServer, startProcess } from './processes.ts';
 
 const LIMIT = Number(process.env.BENCH_ABUSE_LIMIT ?? 600);
 /**
@@ -40,7 +40,6 @@ const VICTIM_RATE = VICTIM_TOKENS * Math.max(1, Math.floor(LIMIT / 60 / 2));
 const SECONDS = Number(process.env.BENCH_ABUSE_SECONDS ?? 30);
 const CONNECTIONS = Number(process.env.BENCH_ABUSE_CONNECTIONS ?? 16);
 const DEALS = Number(process.env.BENCH_DEALS ?? 3000);
-const CLI = join('server', 'cli', 'cosell.ts');
 const VICTIM_PATH = '/api/v1/deals?view=inbound';
 const ABUSER_PATH = '/api/v1/deals?view=outbound&sort=value';
 
@@ -75,7 +74,7 @@ export interface AbuseResult {
 /** `cosell serve` on the database, as its own process; resolves once it answers `probe`. */
 async function startServer(databaseUrl: string, limitPerMinute: number, probe: Record<string, string>) {
   return startProcess(
-    CLI,
+    compiledServer(),
     ['serve'],
     { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: String(limitPerMinute) },
     { path: '/api/v1/me', headers: probe },

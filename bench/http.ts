@@ -1,7 +1,7 @@
 /**
  * The HTTP benchmark at scale (`npm run bench -- http`): generates a tier of bench/dataset.ts (BENCH_TIER, default
  * M) into a fresh SQLite file and, with BENCH_PG_URL (a PostgreSQL server where the bench may create the database
- * `cosell_bench_http`), into PostgreSQL; starts the real server as its own process (`cosell serve`) on it and
+ * `cosell_bench_http`), into PostgreSQL; starts the real server as its own process (`cosell serve`, compiled as `npm start` runs it) on it and
  * loads it with autocannon at BENCH_CONNECTIONS (default 32) connections, signed in with API tokens of many
  * personas (the largest partner's location-scoped users included). In the same run a minimal Fastify hello-world
  * (bench/hello-server.ts, also its own process) is measured: each scenario's throughput is reported as a ratio
@@ -10,7 +10,6 @@
  * request of the server (and of PostgreSQL's backends), which other work on the machine skews far less than
  * req/s and latency.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +22,7 @@ import { issueApiToken } from '../server/services/auth.ts';
 import type { ServiceContext } from '../server/services/context.ts';
 import { expireDue } from '../server/services/expiry.ts';
 import { type Dataset, generateDataset, type Persona, TIERS, type TierName } from './dataset.ts';
-import { startProcess } from './processes.ts';
+import { compiledServer, startProcess } from './processes.ts';
 
 const TIER = (process.env.BENCH_TIER ?? 'M') as TierName;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -210,7 +209,7 @@ async function runEngine(
 
   const first = prepared.callers[0] as Omit<Caller, 'dealIds'>;
   const server = await startProcess(
-    'server/cli/cosell.ts',
+    compiledServer(),
     ['serve'],
     { DATABASE_URL: url, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' },
     { path: '/api/v1/me', headers: { authorization: first.authorization } },
@@ -439,21 +438,8 @@ async function helloWorld(): Promise<number> {
   return result.requestsPerSecond;
 }
 
-/**
- * Loads the server's modules once, so that tsx's transform cache is warm: the cold start measured is a
- * server's start (process, modules, database, first request), not the first compile after a code change.
- */
-async function warmModuleCache(): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/cosell.ts', 'help'], {
-      stdio: 'ignore',
-    });
-    child.once('exit', () => resolve());
-  });
-}
-
 export async function httpBench(dataDir: string): Promise<HttpBenchResult> {
-  await warmModuleCache();
+  compiledServer();
   const hello = await helloWorld();
   process.stdout.write(`hello-world: ${hello} req/s\n`);
   const engines: EngineResult[] = [];
@@ -527,7 +513,7 @@ export function httpMarkdown(result: HttpBenchResult): string {
   return `Tier ${result.tier} dataset (bench/dataset.ts): ${Object.entries(rowsOf)
     .map(([table, n]) => `${n.toLocaleString('en')} ${table}`)
     .join(', ')}. The real server runs as its own process
-(\`cosell serve\`, LOG_LEVEL=warn, rate limits off); autocannon, ${result.connections} connections, ${result.seconds} s
+(\`cosell serve\` compiled into dist/server as \`npm start\` runs it, LOG_LEVEL=warn, rate limits off); autocannon, ${result.connections} connections, ${result.seconds} s
 per scenario, requests spread over the API tokens of ${engines[0] ? 'the dataset personas' : '–'} (vendor admin and seller,
 the largest partner's company-wide admin, location-scoped admin and referrals user, a mid-size and the smallest
 partner's admins). Yardstick in the same run: Fastify hello-world, **${result.hello.toLocaleString('en')} req/s**.

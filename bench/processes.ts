@@ -2,8 +2,20 @@
  * Child processes of the benchmarks: the real server (`cosell serve`) or the hello-world, each started on a free
  * port as its own process and awaited until it answers.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+
+/**
+ * The server as `npm start` runs it: compiled into dist/server (scripts/build-server.mjs), built first if a source
+ * changed since.
+ */
+export function compiledServer(): string {
+  const result = spawnSync(process.execPath, ['scripts/build-server.mjs', '--if-stale'], {
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) throw new Error(`scripts/build-server.mjs failed (exit ${result.status})`);
+  return 'dist/server/cosell.js';
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -25,7 +37,10 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-/** Spawns `tsx <script> [...args]` with PORT set and waits until `probe` answers 200. */
+/**
+ * Spawns `node <script> [...args]` (through tsx for a TypeScript file) with PORT set and waits until `probe`
+ * answers 200.
+ */
 export async function startProcess(
   script: string,
   args: string[],
@@ -34,7 +49,8 @@ export async function startProcess(
 ): Promise<Started> {
   const port = await freePort();
   const began = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, script, ...args], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
