@@ -50,40 +50,58 @@ export async function loadActorRows(db: Executor, userId: string) {
  * is disabled.
  */
 export async function loadTokenActorRows(db: Executor, tokenHash: string) {
-  const row = await db
+  const rows = await db
     .selectFrom('api_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
     .innerJoin('organizations as o', 'o.id', 'u.organization_id')
+    .leftJoin('user_roles as r', 'r.user_id', 'u.id')
     .select([
       ...ACTOR_COLUMNS,
+      ...ROLE_COLUMNS,
       't.id as token_id',
       't.organization_id as token_organization_id',
       't.revoked_at as token_revoked_at',
       't.last_used_at as token_last_used_at',
     ])
     .where('t.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+    .execute();
+  const row = rows[0];
   if (!row || row.token_revoked_at || row.disabled_at) return null;
-  return { user: row, token: row, roles: await rolesOfUsers(db, [row.id]) };
+  return { user: row, token: row, roles: rolesOfRows(rows) };
 }
 
 /** The same for a session cookie; the caller checks its expiry. */
 export async function loadSessionActorRows(db: Executor, tokenHash: string) {
-  const row = await db
+  const rows = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .innerJoin('organizations as o', 'o.id', 'u.organization_id')
+    .leftJoin('user_roles as r', 'r.user_id', 'u.id')
     .select([
       ...ACTOR_COLUMNS,
+      ...ROLE_COLUMNS,
       's.id as session_id',
       's.csrf_token as session_csrf_token',
       's.expires_at as session_expires_at',
       's.revoked_at as session_revoked_at',
     ])
     .where('s.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+    .execute();
+  const row = rows[0];
   if (!row || row.session_revoked_at || row.disabled_at) return null;
-  return { user: row, session: row, roles: await rolesOfUsers(db, [row.id]) };
+  return { user: row, session: row, roles: rolesOfRows(rows) };
+}
+
+// The caller's roles come with the credential's row (one row per role; none when the user has no role), so
+// authenticating a request is one query.
+const ROLE_COLUMNS = ['r.role as role_name', 'r.location_id as role_location_id'] as const;
+
+function rolesOfRows(
+  rows: readonly { id: string; role_name: string | null; role_location_id: string | null }[],
+) {
+  return rows.flatMap((r) =>
+    r.role_name === null ? [] : [{ user_id: r.id, role: r.role_name, location_id: r.role_location_id }],
+  );
 }
 
 export async function insertSession(db: Executor, row: Insertable<SessionsTable>): Promise<void> {
