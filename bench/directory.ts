@@ -1,8 +1,9 @@
 /**
  * The customer directory at scale (docs/DIRECTORY.md): generate BENCH_COMPANIES synthetic companies
  * (default 2,000,000), import them into a fresh SQLite file and, with BENCH_PG_URL (a PostgreSQL server where
- * the bench may create the database `cosell_bench_directory`), into PostgreSQL, the way `import-companies`
- * does (reader thread, the import connection's settings, initial load); then time the suggestions endpoint over
+ * the bench may create the database `cosell_bench_directory`, or the one BENCH_DIRECTORY_PG_DATABASE names),
+ * into PostgreSQL, the way `import-companies` does (reader thread, the import connection's settings, initial
+ * load); then time the suggestions endpoint over
  * a realistic query mix and over the least selective queries. Reports import rows/s (and the load and index
  * phases), the import's peak RSS, suggestion latency p50/p99/max per engine, and the machine's load average
  * when each part began (the machine may be shared). Run: `npm run bench -- directory`.
@@ -309,7 +310,7 @@ export async function directoryBench(dataDir: string): Promise<{ companies: numb
 
   const pgUrl = process.env.BENCH_PG_URL;
   if (pgUrl) {
-    const name = 'cosell_bench_directory';
+    const name = process.env.BENCH_DIRECTORY_PG_DATABASE ?? 'cosell_bench_directory';
     const admin = new pg.Client({ connectionString: pgUrl });
     await admin.connect();
     await admin.query(`drop database if exists ${name} with (force)`);
