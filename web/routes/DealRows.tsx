@@ -16,7 +16,12 @@
  * scrolls away from it, so focus is never dropped; tabbing down reaches each next row because the rows just past
  * the viewport are always drawn and the browser scrolls the focused control into view. */
 import { makeStyles, tokens } from '@fluentui/react-components';
-import { defaultRangeExtractor, type Range, useWindowVirtualizer } from '@tanstack/react-virtual';
+import {
+  defaultRangeExtractor,
+  type Range,
+  useWindowVirtualizer,
+  type VirtualItem,
+} from '@tanstack/react-virtual';
 import type { TFunction } from 'i18next';
 import {
   type FocusEvent,
@@ -170,6 +175,13 @@ const DealRow = memo(function DealRow({
   );
 });
 
+function sameItems(a: VirtualItem[], b: VirtualItem[]) {
+  return (
+    a.length === b.length &&
+    a.every((item, i) => item.index === b[i]?.index && item.start === b[i]?.start && item.end === b[i]?.end)
+  );
+}
+
 export function DealRows({
   rows,
   favorites,
@@ -293,7 +305,12 @@ export function DealRows({
   });
   // Newly drawn rows are rendered in the background (React yields to the browser between rows), so a scroll never
   // waits for them; the rows drawn so far cover the view until then.
-  const items = useDeferredValue(virtualizer.getVirtualItems());
+  // The virtualizer hands out new items whenever the rows in view change; the drawn rows often stay the same
+  // (they move in steps), and then the same items are kept, so no background render follows.
+  const latest = virtualizer.getVirtualItems();
+  const kept = useRef(latest);
+  if (!sameItems(kept.current, latest)) kept.current = latest;
+  const items = useDeferredValue(kept.current);
 
   // A drawn row keeps its element when another deal takes its place (rows are keyed by place). The resize
   // observer reports the element only if its height changed; until it does, the new deal has the height the
