@@ -32,7 +32,8 @@ async function main() {
       throw new Error(`unknown section ${name}; one of ${SECTIONS.join(', ')}`);
   }
   const runs = (name: (typeof SECTIONS)[number]) => picked.length === 0 || picked.includes(name);
-  const dataDir = join('bench', '.data');
+  // BENCH_DATA_DIR: where the sections' databases go (emptied before and after), e.g. to run two sections at once.
+  const dataDir = process.env.BENCH_DATA_DIR ?? join('bench', '.data');
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   if (runs('http')) {
