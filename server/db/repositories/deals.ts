@@ -236,7 +236,7 @@ const engagementsOf = (db: Executor, participantIds: readonly string[]) =>
  * Expires received records whose response window has passed, in one statement, and returns them.
  * The status condition makes it a compare-and-set: a record accepted or expired meanwhile is skipped.
  *
- * The batch is taken and updated in organization order: an expiry rewrites the record's entry in every list
+ * The batch is updated in organization order: an expiry rewrites the record's entry in every list
  * index, and those lead with the organization, so neighbouring records share index pages. In id order (the
  * order of `id in (…)`) each record touched pages of its own. Tier M (30,000 due of a million records, on a
  * loaded machine): the sweep's system CPU time halved (10.2 → 5.6 s) and it ran 1.3 times faster.
@@ -244,31 +244,41 @@ const engagementsOf = (db: Executor, participantIds: readonly string[]) =>
 export async function expireDueRecords(db: Executor, now: string, filter: ExpiryFilter & { limit: number }) {
   let due = db
     .selectFrom('participants')
-    .select('id as due_id')
+    .select(['id as due_id', 'organization_id'])
     .where('status', '=', 'received')
     .where('expires_at', '<=', now);
   if (filter.organizationId) due = due.where('organization_id', '=', filter.organizationId);
   if (filter.participantId) due = due.where('id', '=', filter.participantId);
   if (filter.sameEngagementAs)
     due = due.where('engagement_id', 'in', engagementsOf(db, filter.sameEngagementAs));
-  return db
-    .updateTable('participants')
-    .from(due.orderBy('organization_id').orderBy('expires_at').limit(filter.limit).as('due'))
-    .set((eb) => ({
-      status: 'expired',
-      version: eb('participants.version', '+', 1),
-      updated_at: now,
-      closed_at: now,
-    }))
-    .whereRef('participants.id', '=', 'due.due_id')
-    .where('participants.status', '=', 'received')
-    .returning([
-      'participants.id',
-      'participants.engagement_id',
-      'participants.organization_id',
-      'participants.version',
-    ])
-    .execute();
+  return (
+    db
+      .updateTable('participants')
+      // The batch is picked by the (status, expiry) index, then put in organization order: ordering the pick itself
+      // made PostgreSQL walk an organization-led index over every record (tier M sweep 2,941 → 1,939/s).
+      .from(
+        db
+          .selectFrom(due.limit(filter.limit).as('picked'))
+          .select('picked.due_id')
+          .orderBy('picked.organization_id')
+          .as('due'),
+      )
+      .set((eb) => ({
+        status: 'expired',
+        version: eb('participants.version', '+', 1),
+        updated_at: now,
+        closed_at: now,
+      }))
+      .whereRef('participants.id', '=', 'due.due_id')
+      .where('participants.status', '=', 'received')
+      .returning([
+        'participants.id',
+        'participants.engagement_id',
+        'participants.organization_id',
+        'participants.version',
+      ])
+      .execute()
+  );
 }
 
 /** Is there a received record of this scope that is already past its deadline? (cheap, indexed) */
