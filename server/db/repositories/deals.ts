@@ -254,8 +254,9 @@ export async function expireDueRecords(db: Executor, now: string, filter: Expiry
   return (
     db
       .updateTable('participants')
-      // The batch is picked by the (status, expiry) index, then put in organization order: ordering the pick itself
-      // made PostgreSQL walk an organization-led index over every record (tier M sweep 2,941 → 1,939/s).
+      // The batch is picked by the (status, expiry) range, then put in organization order. Ordering the pick itself
+      // lets the database read an organization-led index across all records instead (PostgreSQL's sweep at tier
+      // M fell from 2,941 to 1,939 records/s with it).
       .from(
         db
           .selectFrom(due.limit(filter.limit).as('picked'))
