@@ -66,10 +66,9 @@ export async function serve(config: Config = readConfig()): Promise<void> {
   // reads do not wait for it (each read expires what it shows first).
   const sweeper = startExpirySweeper(ctx, config.expirySweepSeconds * 1000, app.log);
   const sqlite = sqliteHandleOf(ctx.db);
-  const sqlitePath = config.databaseUrl.slice('sqlite:'.length);
   const checkpointer =
-    sqlite && sqlitePath !== ':memory:' && config.sqliteCheckpointMs > 0
-      ? startCheckpointer(sqlite, sqlitePath, { intervalMs: config.sqliteCheckpointMs, log: app.log })
+    sqlite && !sqlite.memory && config.sqliteCheckpointMs > 0
+      ? startCheckpointer(sqlite, { intervalMs: config.sqliteCheckpointMs, log: app.log })
       : null;
   const dispatcher = startDispatcher(ctx, {
     intervalMs: config.dispatchIntervalMs,

@@ -20,7 +20,7 @@ describe('WAL checkpoints in a worker thread', () => {
     const { path, handle, sqlite } = open();
     const results: CheckpointResult[] = [];
     const errors: object[] = [];
-    const job = startCheckpointer(sqlite, path, {
+    const job = startCheckpointer(sqlite, {
       intervalMs: 10,
       log: { error: (obj) => errors.push(obj) },
       onCheckpoint: (result) => results.push(result),
@@ -41,7 +41,7 @@ describe('WAL checkpoints in a worker thread', () => {
 
   it('the -wal file stays bounded under steady writes: the server’s connection checkpoints past the fallback', async () => {
     const { path, handle, sqlite } = open();
-    const job = startCheckpointer(sqlite, path, {
+    const job = startCheckpointer(sqlite, {
       intervalMs: 10,
       fallbackPages: 300,
       log: { error: () => {} },

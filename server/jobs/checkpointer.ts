@@ -60,9 +60,9 @@ export interface CheckpointResult {
   checkpointed: number;
 }
 
+/** Starts checkpointing the database file of `sqlite` (a file, not `:memory:`) from a worker thread. */
 export function startCheckpointer(
   sqlite: SqliteDatabase.Database,
-  path: string,
   options: {
     intervalMs: number;
     log: { error(obj: object, msg: string): void };
@@ -74,7 +74,7 @@ export function startCheckpointer(
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: {
-      path,
+      path: sqlite.name,
       intervalMs: options.intervalMs,
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),
     },
