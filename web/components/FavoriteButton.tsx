@@ -1,8 +1,7 @@
 import { ToggleButton } from '@fluentui/react-components';
 import { HeartFilled, HeartRegular } from '@fluentui/react-icons';
-import { useQueryClient } from '@tanstack/react-query';
-import type { TFunction } from 'i18next';
-import { useState } from 'react';
+import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client.ts';
 
@@ -10,43 +9,62 @@ interface Props {
   id: string;
   name: string;
   favorite: boolean;
-  onChange?: (favorite: boolean) => void;
 }
 
-/** The heart: toggles the caller's favorite in place, optimistically. */
-export function FavoriteButton(props: Props) {
-  const { t } = useTranslation();
-  return <FavoriteToggle {...props} t={t} />;
+/** The heart's colour when the deal is a favorite. */
+export const HEART_COLOR = '#c50f1f';
+
+/**
+ * Makes a deal the caller's favorite or not; true when the server took it. The favorites tab and the deal are read
+ * again either way.
+ */
+export async function sendFavorite(
+  queryClient: QueryClient,
+  id: string,
+  favorite: boolean,
+): Promise<boolean> {
+  try {
+    const params = { params: { path: { id } } };
+    unwrap(
+      favorite
+        ? await api.PUT('/api/v1/deals/{id}/favorite', params)
+        : await api.DELETE('/api/v1/deals/{id}/favorite', params),
+    );
+    return true;
+  } catch {
+    return false;
+  } finally {
+    void queryClient.invalidateQueries({ queryKey: ['deals', 'favorites'] });
+    void queryClient.invalidateQueries({ queryKey: ['deal', id] });
+  }
 }
 
 /**
- * The heart with the caller's translation function. The co-sell home draws one in every row, so it holds no
- * translation hook and no mutation observer of its own: a click sends the change, reports it through onChange
- * at once and takes it back if the server refuses.
+ * The heart of a deal page: toggles the caller's favorite in place, at once, and takes it back if the server
+ * refuses. While the change is sent the button stays focusable (aria-disabled), so a keyboard user keeps their
+ * place. (The co-sell home's grid draws its hearts as plain buttons: routes/DealRows.tsx.)
  */
-export function FavoriteToggle({ id, name, favorite, onChange, t }: Props & { t: TFunction }) {
+export function FavoriteButton({ id, name, favorite }: Props) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
+  // What the user chose while the deal is read again, by deal (another deal's page starts from its own).
+  const [chosen, setChosen] = useState<{ id: string; favorite: boolean } | null>(null);
   const [pending, setPending] = useState(false);
+  const shown = chosen?.id === id ? chosen.favorite : favorite;
+  // Once the deal read again says the same, it is the deal's word again (another tab may change it later).
+  useEffect(() => {
+    if (!pending && chosen?.favorite === favorite) setChosen(null);
+  }, [pending, chosen, favorite]);
   const toggle = async () => {
-    const next = !favorite;
+    if (pending) return;
+    const next = !shown;
     setPending(true);
-    onChange?.(next);
-    try {
-      const params = { params: { path: { id } } };
-      unwrap(
-        next
-          ? await api.PUT('/api/v1/deals/{id}/favorite', params)
-          : await api.DELETE('/api/v1/deals/{id}/favorite', params),
-      );
-    } catch {
-      onChange?.(!next);
-    } finally {
-      setPending(false);
-      void queryClient.invalidateQueries({ queryKey: ['deals', 'favorites'] });
-      void queryClient.invalidateQueries({ queryKey: ['deal', id] });
-    }
+    setChosen({ id, favorite: next });
+    const ok = await sendFavorite(queryClient, id, next);
+    if (!ok) setChosen({ id, favorite: !next });
+    setPending(false);
   };
-  const text = favorite
+  const text = shown
     ? t('Remove {{name}} from favorites', { name })
     : t('Add {{name}} to favorites', { name });
   return (
@@ -54,10 +72,10 @@ export function FavoriteToggle({ id, name, favorite, onChange, t }: Props & { t:
       aria-label={text}
       title={text}
       appearance="transparent"
-      checked={favorite}
-      icon={favorite ? <HeartFilled color="#c50f1f" /> : <HeartRegular />}
+      checked={shown}
+      icon={shown ? <HeartFilled color={HEART_COLOR} /> : <HeartRegular />}
       onClick={() => void toggle()}
-      disabled={pending}
+      disabledFocusable={pending}
       data-testid="favorite"
     />
   );

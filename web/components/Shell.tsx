@@ -25,9 +25,9 @@ import {
   SignOutRegular,
 } from '@fluentui/react-icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
+import { lazy, memo, type ReactNode, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLocation, useNavigate } from 'react-router';
+import { type NavigateFunction, useLocation, useNavigate } from 'react-router';
 import { api, type Me, setCsrfToken } from '../api/client.ts';
 import i18next, { isLanguage, LANGUAGES, type Language, setLanguage } from '../i18n/index.ts';
 import { ME_KEY, worksDeals } from '../session.ts';
@@ -75,12 +75,55 @@ const useStyles = makeStyles({
 });
 
 export function Shell({ me, children }: { me: Me; children: ReactNode }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const styles = useStyles();
   const navigate = useNavigate();
-  const location = useLocation();
-  const queryClient = useQueryClient();
+  const { pathname } = useLocation();
   const [changingPassword, setChangingPassword] = useState(false);
+  const changePassword = useCallback(() => setChangingPassword(true), []);
+
+  // The language is a per-user choice kept on the server: it follows the user to every browser.
+  const serverLocale = me.user.locale;
+  useEffect(() => {
+    if (isLanguage(serverLocale) && serverLocale !== i18next.language) void setLanguage(serverLocale);
+  }, [serverLocale]);
+
+  return (
+    <div className={styles.root}>
+      <a href="#main" className="skip-link" style={{ position: 'absolute', left: -9999 }}>
+        {t('Skip to content')}
+      </a>
+      <Header me={me} pathname={pathname} navigate={navigate} onChangePassword={changePassword} />
+      {changingPassword && (
+        <Suspense fallback={null}>
+          <ChangePasswordDialog open onClose={() => setChangingPassword(false)} />
+        </Suspense>
+      )}
+      <main id="main" className={styles.main}>
+        {children}
+      </main>
+    </div>
+  );
+}
+
+/**
+ * The header with the organization, language and user menus. It depends on the path, not on the query string:
+ * a change of the co-sell home's tab, filters or sort does not render its menus again.
+ */
+const Header = memo(function Header({
+  me,
+  pathname,
+  navigate,
+  onChangePassword,
+}: {
+  me: Me;
+  pathname: string;
+  navigate: NavigateFunction;
+  onChangePassword: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const styles = useStyles();
+  const queryClient = useQueryClient();
   // The password dialog opens from the user menu, which closes: closing the dialog gives the focus to its button.
   const restoreFocusTarget = useRestoreFocusTarget();
 
@@ -91,11 +134,6 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
     navigate('/sign-in');
   };
 
-  // The language is a per-user choice kept on the server: it follows the user to every browser.
-  const serverLocale = me.user.locale;
-  useEffect(() => {
-    if (isLanguage(serverLocale) && serverLocale !== i18next.language) void setLanguage(serverLocale);
-  }, [serverLocale]);
   const chooseLanguage = async (language: Language) => {
     queryClient.setQueryData(ME_KEY, { ...me, user: { ...me.user, locale: language } });
     await setLanguage(language);
@@ -104,7 +142,7 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
   };
 
   const navItem = (to: string, text: string, icon: ReactNode) => {
-    const active = to === '/' ? location.pathname === '/' : location.pathname.startsWith(to);
+    const active = to === '/' ? pathname === '/' : pathname.startsWith(to);
     return (
       <a
         href={to}
@@ -127,151 +165,134 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
   const tenant = me.tenant ?? me.organization.tenants[0] ?? null;
 
   return (
-    <div className={styles.root}>
-      <a href="#main" className="skip-link" style={{ position: 'absolute', left: -9999 }}>
-        {t('Skip to content')}
+    <header className={styles.header}>
+      <a
+        href="/"
+        className={styles.brand}
+        onClick={(e) => {
+          e.preventDefault();
+          navigate('/');
+        }}
+      >
+        <HandshakeRegular fontSize={22} aria-hidden />
+        cosell
       </a>
-      <header className={styles.header}>
-        <a
-          href="/"
-          className={styles.brand}
-          onClick={(e) => {
-            e.preventDefault();
-            navigate('/');
-          }}
-        >
-          <HandshakeRegular fontSize={22} aria-hidden />
-          cosell
-        </a>
-        <nav className={styles.nav} aria-label={t('Main')}>
-          {worksDeals(me) && navItem('/', t('Co-sell deals'), null)}
-          {worksDeals(me) && navItem('/deals/new', t('New deal'), <AddRegular aria-hidden />)}
-          {navItem('/settings', t('Settings'), <SettingsRegular aria-hidden />)}
-        </nav>
-        <Menu>
-          <MenuTrigger disableButtonEnhancement>
-            <Button
-              appearance="transparent"
-              className={styles.headerButton}
-              icon={<BuildingRegular />}
-              data-testid="org"
-            >
-              <span className={styles.org}>
-                {me.organization.name}
-                {tenant && (
-                  <Badge appearance="tint" color="informative" className={styles.tenantBadge}>
-                    {tenant.name}
-                  </Badge>
-                )}
-              </span>
-            </Button>
-          </MenuTrigger>
-          <MenuPopover>
-            <MenuList>
-              <MenuGroup>
-                <MenuGroupHeader>
-                  {t('You are signed in through the tenant {{tenant}}.', {
-                    tenant: tenant ? `${tenant.name} (${tenant.domain})` : '—',
-                  })}
-                </MenuGroupHeader>
-              </MenuGroup>
-              <MenuDivider />
-              <MenuGroup>
-                <MenuGroupHeader>
-                  {t('Linked tenants (everything is visible from each of them):')}
-                </MenuGroupHeader>
-                {me.organization.tenants.map((x) => (
-                  <MenuItem key={x.id} disabled>
-                    {x.name} ({x.domain})
-                  </MenuItem>
-                ))}
-              </MenuGroup>
-            </MenuList>
-          </MenuPopover>
-        </Menu>
-        <Menu
-          checkedValues={{ language: [i18n.language] }}
-          onCheckedValueChange={(_e, data) => {
-            const next = data.checkedItems[0] as Language | undefined;
-            if (next) void chooseLanguage(next);
-          }}
-        >
-          <MenuTrigger disableButtonEnhancement>
-            <Button
-              appearance="transparent"
-              className={styles.headerButton}
-              icon={<GlobeRegular />}
-              data-testid="language-menu"
-              title={t('Language')}
-            >
-              {LANGUAGES.find((l) => l.id === i18n.language)?.name}
-            </Button>
-          </MenuTrigger>
-          <MenuPopover>
-            <MenuList>
-              {LANGUAGES.map((language) => (
-                <MenuItemRadio key={language.id} name="language" value={language.id} lang={language.id}>
-                  {language.name}
-                </MenuItemRadio>
+      <nav className={styles.nav} aria-label={t('Main')}>
+        {worksDeals(me) && navItem('/', t('Co-sell deals'), null)}
+        {worksDeals(me) && navItem('/deals/new', t('New deal'), <AddRegular aria-hidden />)}
+        {navItem('/settings', t('Settings'), <SettingsRegular aria-hidden />)}
+      </nav>
+      <Menu>
+        <MenuTrigger disableButtonEnhancement>
+          <Button
+            appearance="transparent"
+            className={styles.headerButton}
+            icon={<BuildingRegular />}
+            data-testid="org"
+          >
+            <span className={styles.org}>
+              {me.organization.name}
+              {tenant && (
+                <Badge appearance="tint" color="informative" className={styles.tenantBadge}>
+                  {tenant.name}
+                </Badge>
+              )}
+            </span>
+          </Button>
+        </MenuTrigger>
+        <MenuPopover>
+          <MenuList>
+            <MenuGroup>
+              <MenuGroupHeader>
+                {t('You are signed in through the tenant {{tenant}}.', {
+                  tenant: tenant ? `${tenant.name} (${tenant.domain})` : '—',
+                })}
+              </MenuGroupHeader>
+            </MenuGroup>
+            <MenuDivider />
+            <MenuGroup>
+              <MenuGroupHeader>
+                {t('Linked tenants (everything is visible from each of them):')}
+              </MenuGroupHeader>
+              {me.organization.tenants.map((x) => (
+                <MenuItem key={x.id} disabled>
+                  {x.name} ({x.domain})
+                </MenuItem>
               ))}
-            </MenuList>
-          </MenuPopover>
-        </Menu>
-        <Menu>
-          <MenuTrigger disableButtonEnhancement>
-            <Button
-              appearance="transparent"
-              className={styles.headerButton}
-              data-testid="user-menu"
-              {...restoreFocusTarget}
-              icon={
-                <span aria-hidden="true" style={{ display: 'inline-flex' }}>
-                  <Avatar name={me.user.name} size={24} color="colorful" aria-hidden />
-                </span>
-              }
-            >
-              {me.user.name}
-            </Button>
-          </MenuTrigger>
-          <MenuPopover>
-            <MenuList>
-              <MenuGroup>
-                <MenuGroupHeader>{me.user.name}</MenuGroupHeader>
-                <MenuItem disabled>{me.user.email}</MenuItem>
-                {me.roles.map((r) => (
-                  <MenuItem disabled key={`${r.role}-${JSON.stringify(r.scope)}`}>
-                    {label(t, ROLE_LABELS, r.role)}
-                    {r.scope === 'company'
-                      ? ` · ${t('Entire company')}`
-                      : ` · ${r.scope.locationIds
-                          .map((id) => me.organization.locations.find((l) => l.id === id)?.name ?? id)
-                          .join(', ')}`}
-                  </MenuItem>
-                ))}
-              </MenuGroup>
-              <MenuDivider />
-              <MenuItem
-                icon={<PasswordRegular />}
-                onClick={() => setChangingPassword(true)}
-                data-testid="change-password"
-              >
-                {t('Change password')}
-              </MenuItem>
-              <MenuItem icon={<SignOutRegular />} onClick={() => void signOut()}>
-                {t('Sign out')}
-              </MenuItem>
-            </MenuList>
-          </MenuPopover>
-        </Menu>
-      </header>
-      {changingPassword && (
-        <Suspense fallback={null}>
-          <ChangePasswordDialog open onClose={() => setChangingPassword(false)} />
-        </Suspense>
-      )}
-      <main id="main" className={styles.main}>
-        {children}
-      </main>
-    </div>
+            </MenuGroup>
+          </MenuList>
+        </MenuPopover>
+      </Menu>
+      <Menu
+        checkedValues={{ language: [i18n.language] }}
+        onCheckedValueChange={(_e, data) => {
+          const next = data.checkedItems[0] as Language | undefined;
+          if (next) void chooseLanguage(next);
+        }}
+      >
+        <MenuTrigger disableButtonEnhancement>
+          <Button
+            appearance="transparent"
+            className={styles.headerButton}
+            icon={<GlobeRegular />}
+            data-testid="language-menu"
+            title={t('Language')}
+          >
+            {LANGUAGES.find((l) => l.id === i18n.language)?.name}
+          </Button>
+        </MenuTrigger>
+        <MenuPopover>
+          <MenuList>
+            {LANGUAGES.map((language) => (
+              <MenuItemRadio key={language.id} name="language" value={language.id} lang={language.id}>
+                {language.name}
+              </MenuItemRadio>
+            ))}
+          </MenuList>
+        </MenuPopover>
+      </Menu>
+      <Menu>
+        <MenuTrigger disableButtonEnhancement>
+          <Button
+            appearance="transparent"
+            className={styles.headerButton}
+            data-testid="user-menu"
+            {...restoreFocusTarget}
+            icon={
+              <span aria-hidden="true" style={{ display: 'inline-flex' }}>
+                <Avatar name={me.user.name} size={24} color="colorful" aria-hidden />
+              </span>
+            }
+          >
+            {me.user.name}
+          </Button>
+        </MenuTrigger>
+        <MenuPopover>
+          <MenuList>
+            <MenuGroup>
+              <MenuGroupHeader>{me.user.name}</MenuGroupHeader>
+              <MenuItem disabled>{me.user.email}</MenuItem>
+              {me.roles.map((r) => (
+                <MenuItem disabled key={`${r.role}-${JSON.stringify(r.scope)}`}>
+                  {label(t, ROLE_LABELS, r.role)}
+                  {r.scope === 'company'
+                    ? ` · ${t('Entire company')}`
+                    : ` · ${r.scope.locationIds
+                        .map((id) => me.organization.locations.find((l) => l.id === id)?.name ?? id)
+                        .join(', ')}`}
+                </MenuItem>
+              ))}
+            </MenuGroup>
+            <MenuDivider />
+            <MenuItem icon={<PasswordRegular />} onClick={onChangePassword} data-testid="change-password">
+              {t('Change password')}
+            </MenuItem>
+            <MenuItem icon={<SignOutRegular />} onClick={() => void signOut()}>
+              {t('Sign out')}
+            </MenuItem>
+          </MenuList>
+        </MenuPopover>
+      </Menu>
+    </header>
   );
-}
+});

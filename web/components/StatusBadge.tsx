@@ -1,4 +1,5 @@
 import { Badge, type BadgeProps } from '@fluentui/react-components';
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { label, STATUS_LABELS } from '../terms.ts';
 
@@ -17,8 +18,11 @@ export function StatusBadge({ status }: { status: string }) {
   return <StatusBadgeOf status={status} text={label(t, STATUS_LABELS, status)} />;
 }
 
-/** The badge with its label given (the home grid draws one per row and translates each label once). */
-export function StatusBadgeOf({ status, text }: { status: string; text: string }) {
+/**
+ * The badge with its label given (the home grid draws one per row and translates each label once). A row that
+ * shows another deal with the same status keeps its badge as it is.
+ */
+export const StatusBadgeOf = memo(function StatusBadgeOf({ status, text }: { status: string; text: string }) {
   return (
     <Badge
       appearance="tint"
@@ -29,4 +33,4 @@ export function StatusBadgeOf({ status, text }: { status: string; text: string }
       {text}
     </Badge>
   );
-}
+});

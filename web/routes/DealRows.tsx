@@ -9,13 +9,17 @@
  * rows already drawn cover the view; a row that stays drawn is not rendered again (memoized); and rows passing
  * under a resting pointer take no hover while the page scrolls. What keeps a tab switch cheap: rows are keyed by
  * their place, so another list updates the drawn rows' text instead of building new rows, and a row is plain
- * table markup with class names.
+ * table markup with class names, the heart too (a plain button: a Fluent ToggleButton per row was built anew for
+ * each deal, with its focus handling and style insertion); one click handler on the body serves all links and
+ * hearts.
  *
  * Accessibility: the table keeps its native roles; it states all its rows in aria-rowcount and each drawn row its
  * place in aria-rowindex (the header row is 1). A row that holds the keyboard focus stays drawn while the page
  * scrolls away from it, so focus is never dropped; tabbing down reaches each next row because the rows just past
  * the viewport are always drawn and the browser scrolls the focused control into view. */
-import { makeStyles, tokens } from '@fluentui/react-components';
+import { createCustomFocusIndicatorStyle, makeStyles, shorthands, tokens } from '@fluentui/react-components';
+import { HeartFilled, HeartRegular } from '@fluentui/react-icons';
+import { useQueryClient } from '@tanstack/react-query';
 import {
   defaultRangeExtractor,
   type Range,
@@ -37,7 +41,7 @@ import {
 } from 'react';
 import { useNavigate } from 'react-router';
 import type { DealSummary } from '../api/client.ts';
-import { FavoriteToggle } from '../components/FavoriteButton.tsx';
+import { HEART_COLOR, sendFavorite } from '../components/FavoriteButton.tsx';
 import { StatusBadgeOf } from '../components/StatusBadge.tsx';
 import { daysLeft, formatDate, formatMoney, timeLeft } from '../format.ts';
 import { STAGE_LABELS, STATUS_LABELS, TYPE_LABELS } from '../terms.ts';
@@ -67,7 +71,8 @@ const useStyles = makeStyles({
     overflowWrap: 'break-word',
   },
   // Fluent's Link (a brand-coloured link underlined on hover) and Caption1, as class names: a row holds no
-  // component of its own but the heart and the status badge.
+  // component of its own but the status badge (memoized: a row that shows another deal with the same status keeps
+  // it) and the heart's icon.
   name: {
     color: tokens.colorBrandForegroundLink,
     fontWeight: tokens.fontWeightSemibold,
@@ -88,6 +93,43 @@ const useStyles = makeStyles({
     lineHeight: tokens.lineHeightBase200,
   },
   urgent: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
+  // The heart: the look of Fluent's transparent icon-only ToggleButton (medium), as one button with class names.
+  heart: {
+    display: 'inline-flex',
+    alignItems: 'center',
+    justifyContent: 'center',
+    boxSizing: 'border-box',
+    verticalAlign: 'middle',
+    width: '32px',
+    height: '32px',
+    margin: 0,
+    padding: '5px',
+    overflow: 'hidden',
+    fontSize: '20px',
+    color: tokens.colorNeutralForeground2,
+    backgroundColor: tokens.colorTransparentBackground,
+    border: `${tokens.strokeWidthThin} solid transparent`,
+    borderRadius: tokens.borderRadiusMedium,
+    outlineStyle: 'none',
+    cursor: 'pointer',
+    ':hover': {
+      color: tokens.colorNeutralForeground2BrandHover,
+      backgroundColor: tokens.colorTransparentBackgroundHover,
+    },
+    ':hover:active': {
+      color: tokens.colorNeutralForeground2BrandPressed,
+      backgroundColor: tokens.colorTransparentBackgroundPressed,
+    },
+    '@media (forced-colors: active)': { ':hover': { color: 'Highlight' } },
+  },
+  heartFocus: createCustomFocusIndicatorStyle({
+    ...shorthands.borderColor(tokens.colorStrokeFocus2),
+    outlineWidth: tokens.strokeWidthThick,
+    outlineStyle: 'solid',
+    outlineColor: tokens.colorTransparentStroke,
+    boxShadow: `0 0 0 ${tokens.strokeWidthThin} ${tokens.colorStrokeFocus2} inset`,
+    zIndex: 1,
+  }),
   nowrap: { whiteSpace: 'nowrap' },
   spacer: { padding: 0, border: 'none' },
   // While the page scrolls, rows passing under a resting pointer do not take hover: no restyle, repaint or pointer
@@ -109,7 +151,6 @@ interface RowProps {
   term: Term;
   classes: Classes;
   measure: Ref<HTMLTableRowElement>;
-  onFavorite: (id: string, favorite: boolean) => void;
 }
 
 const DealRow = memo(function DealRow({
@@ -121,12 +162,14 @@ const DealRow = memo(function DealRow({
   term,
   classes,
   measure,
-  onFavorite,
 }: RowProps) {
   const cell = classes.cell;
   const nowrap = `${cell} ${classes.nowrap}`;
   const left = deal.status === 'received' ? timeLeft(deal.expiresAt) : null;
   const days = daysLeft(deal.expiresAt);
+  const heart = favorite
+    ? t('Remove {{name}} from favorites', { name: deal.name })
+    : t('Add {{name}} to favorites', { name: deal.name });
   return (
     <tr
       ref={measure}
@@ -136,14 +179,18 @@ const DealRow = memo(function DealRow({
       aria-rowindex={index + 2}
     >
       <td className={cell}>
-        <FavoriteToggle
-          key={deal.id}
-          id={deal.id}
-          name={deal.name}
-          favorite={favorite}
-          onChange={(next) => onFavorite(deal.id, next)}
-          t={t}
-        />
+        {/* One handler for all the hearts (DealRows): the button says which deal and what it would make it. */}
+        <button
+          type="button"
+          className={`${classes.heart} ${classes.heartFocus}`}
+          aria-pressed={favorite}
+          aria-label={heart}
+          title={heart}
+          data-testid="favorite"
+          data-favorite={favorite ? 'remove' : 'add'}
+        >
+          {favorite ? <HeartFilled color={HEART_COLOR} /> : <HeartRegular />}
+        </button>
       </td>
       <td className={cell}>
         <a href={`/deals/${deal.id}`} className={classes.name}>
@@ -276,7 +323,26 @@ export function DealRows({
   // A plain click on a deal's link opens it inside the app (one handler for all rows); a click with a modifier,
   // or another button, is left to the browser (a new tab or window).
   const navigate = useNavigate();
+  // A heart sends the change and shows it at once (onFavorite), and takes it back if the server refuses; a second
+  // click on the same deal's heart waits until the first is answered. The button stays where it is and keeps the
+  // focus.
+  const queryClient = useQueryClient();
+  const sending = useRef(new Set<string>());
+  const toggleFavorite = async (id: string, next: boolean) => {
+    if (sending.current.has(id)) return;
+    sending.current.add(id);
+    onFavorite(id, next);
+    const ok = await sendFavorite(queryClient, id, next);
+    sending.current.delete(id);
+    if (!ok) onFavorite(id, !next);
+  };
   const onClick = (event: MouseEvent<HTMLTableSectionElement>) => {
+    const heart = (event.target as HTMLElement).closest('button[data-favorite]');
+    if (heart) {
+      const id = heart.closest('tr')?.getAttribute('data-deal-id');
+      if (id) void toggleFavorite(id, heart.getAttribute('data-favorite') === 'add');
+      return;
+    }
     if (event.defaultPrevented || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const link = (event.target as HTMLElement).closest('a');
@@ -358,7 +424,6 @@ export function DealRows({
         term={term}
         classes={classes}
         measure={virtualizer.measureElement}
-        onFavorite={onFavorite}
       />,
     );
     end = item.end;
