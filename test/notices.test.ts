@@ -11,7 +11,7 @@ import { smtpMailer } from '../server/mail/transport.ts';
 import { actorFor } from '../server/services/auth.ts';
 import { Dispatcher } from '../server/services/dispatcher.ts';
 import { mutateDeal } from '../server/services/mutate-deal.ts';
-import { fanOutPending } from '../server/services/notices.ts';
+import { fanOutPending, newReminderProgress, scheduleReminders } from '../server/services/notices.ts';
 import { addNoteInScope } from '../server/services/transition-deal.ts';
 import {
   contact,
@@ -410,6 +410,51 @@ describe.each(DIALECTS)('notices on %s', (dialect) => {
     const expired = smtp.messages.filter((m) => m.subject.includes('Waiting for an answer'));
     expect(expired.flatMap((m) => m.to)).toEqual([world.users.radmin.email]);
     expect(expired.map((m) => m.subject)).toEqual(['Waiting for an answer har förfallit hos Litware']);
+  });
+
+  it('reads each part of a reminder window once, and all of it again after a while', async () => {
+    const remindersOf = async (participantId: string) =>
+      (
+        await env.ctx.db
+          .selectFrom('reminders')
+          .select('days')
+          .where('participant_id', '=', participantId)
+          .execute()
+      ).map((r) => r.days);
+    const edited = await inbound(
+      world.users.litware.auth,
+      (await p2pDeal('Expiry edited by hand')).engagementId,
+    );
+    const entering = await inbound(
+      world.users.litware.auth,
+      (await p2pDeal('Expiry entering the window')).engagementId,
+    );
+    const progress = newReminderProgress();
+    await scheduleReminders(env.ctx, progress);
+    // An expiry moved by hand into the part of the 3-day window already read is not read again at once...
+    const soon = new Date(env.ctx.clock.now().getTime() + 2 * DAY_MS).toISOString();
+    await env.ctx.db
+      .updateTable('participants')
+      .set({ expires_at: soon })
+      .where('id', '=', edited.id)
+      .execute();
+    await scheduleReminders(env.ctx, progress);
+    expect(await remindersOf(edited.id)).toEqual([]);
+    // ...but once the whole window is read again.
+    progress.fullScanAt = -Infinity;
+    await scheduleReminders(env.ctx, progress);
+    expect(await remindersOf(edited.id)).toEqual([3]);
+    // A record whose expiry enters the window as the clock moves is read in the part that is new.
+    expect(await remindersOf(entering.id)).toEqual([]);
+    env.ctx.clock.advance(11 * DAY_MS + 3_600_000);
+    await scheduleReminders(env.ctx, progress);
+    expect(await remindersOf(entering.id)).toEqual([3]);
+    env.ctx.clock.advance(3_600_000);
+    await scheduleReminders(env.ctx, progress);
+    env.ctx.clock.advance(2 * DAY_MS);
+    await scheduleReminders(env.ctx, progress);
+    expect((await remindersOf(entering.id)).sort()).toEqual([1, 3]);
+    await dispatcher.runOnce();
   });
 
   it('the vendor’s decision on a help request tells the partner’s team', async () => {

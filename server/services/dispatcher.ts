@@ -14,7 +14,7 @@ import type { DeliveriesTable } from '../db/schema.ts';
 import { newId } from '../ids.ts';
 import type { Mailer } from '../mail/transport.ts';
 import { inTransaction, nowIso, type ServiceContext } from './context.ts';
-import { fanOutPending, scheduleReminders } from './notices.ts';
+import { fanOutPending, newReminderProgress, scheduleReminders } from './notices.ts';
 import { checkWebhookTarget, postWebhook, signature } from './webhook-http.ts';
 
 export interface DispatcherSettings {
@@ -62,6 +62,7 @@ export interface RoundResult {
 export class Dispatcher {
   readonly settings: DispatcherSettings;
   readonly workerId: string;
+  private readonly reminderProgress = newReminderProgress();
   constructor(
     private readonly ctx: ServiceContext,
     private readonly deps: DispatcherDeps,
@@ -73,7 +74,7 @@ export class Dispatcher {
   /** One full round: reminders due, every pending event fanned out, every due delivery attempted once. */
   async runOnce(): Promise<RoundResult> {
     const result: RoundResult = { reminders: 0, events: 0, delivered: 0, failed: 0, dead: 0 };
-    result.reminders = await scheduleReminders(this.ctx);
+    result.reminders = await scheduleReminders(this.ctx, this.reminderProgress);
     result.events = await this.fanOut();
     for (;;) {
       const round = await this.deliverDue();
