@@ -99,6 +99,7 @@ const TABLE_ORDER = [
   'company_search_keys',
   'engagements',
   'participants',
+  'reminders',
   'team_members',
   'deal_solutions',
   'notes',
@@ -661,6 +662,31 @@ export async function generateDataset(
           closed_at: outcome.closed ? updatedText : null,
         });
         records++;
+        if (outcome.status === 'received') {
+          // The expiry reminders already due were sent when they fell due (as the dispatcher does: a row per
+          // record and days left, and its event): otherwise the server would send thousands at its start and
+          // the first scenarios would measure that backlog instead of the API.
+          const expiresAt = createdAt + RESPONSE_DAYS * DAY_MS;
+          for (const days of [3, 1]) {
+            const dueAt = expiresAt - days * DAY_MS;
+            if (dueAt > end) continue;
+            const dueText = new Date(dueAt).toISOString();
+            await writer.add('reminders', { participant_id: recordId, days, created_at: dueText });
+            await writer.add(
+              'events',
+              event(id(dueAt), 'deal.reminder', {
+                engagementId,
+                recordId,
+                org,
+                actor: null,
+                actorOrg: org,
+                at: dueText,
+                data: { daysLeft: days, expiresAt: new Date(expiresAt).toISOString() },
+                visibility: 'organization',
+              }),
+            );
+          }
+        }
         let position = 0;
         for (const part of team) {
           for (const user of part.users) {
@@ -907,6 +933,7 @@ function event(
     actorOrg: GenOrg;
     at: string;
     data: unknown;
+    visibility?: 'engagement' | 'organization';
   },
 ): Row {
   return {
@@ -915,7 +942,7 @@ function event(
     engagement_id: input.engagementId,
     participant_id: input.recordId,
     organization_id: input.org.id,
-    visibility: 'engagement',
+    visibility: input.visibility ?? 'engagement',
     actor_user_id: input.actor?.id ?? null,
     actor_name: input.actor?.name ?? null,
     actor_org_id: input.actor ? input.actorOrg.id : null,
