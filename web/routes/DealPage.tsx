@@ -68,6 +68,7 @@ import { ReasonDialog } from '../components/ReasonDialog.tsx';
 import { RouterLink } from '../components/RouterLink.tsx';
 import { SolutionsDialog } from '../components/SolutionsDialog.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
+import { useFocusFallback } from '../components/useFocusFallback.ts';
 import { formatDate, formatDateTime, formatMoney, timeLeft } from '../format.ts';
 import { useMe } from '../session.ts';
 import {
@@ -83,6 +84,11 @@ import {
 const useStyles = makeStyles({
   header: { display: 'flex', flexDirection: 'column', gap: '8px', marginBottom: '16px' },
   titleRow: { display: 'flex', alignItems: 'center', gap: '12px', flexWrap: 'wrap' },
+  // The heading takes the focus when an action removes the focused button (useFocusFallback).
+  heading: {
+    borderRadius: tokens.borderRadiusMedium,
+    ':focus-visible': { outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}` },
+  },
   meta: { display: 'flex', gap: '8px', alignItems: 'center', flexWrap: 'wrap' },
   actions: { display: 'flex', gap: '8px', flexWrap: 'wrap', padding: 0 },
   lifecycle: {
@@ -174,6 +180,8 @@ const FIELD_LABELS: Record<string, string> = {
   help: msg('Help requested'),
 };
 
+const headingOfDeal = () => document.getElementById('deal-title');
+
 type Dialogs =
   | 'solutions'
   | 'accept'
@@ -195,6 +203,9 @@ export default function DealPage() {
   // The dialogs open from these buttons without a trigger of their own: closing one gives the focus back to the
   // button that opened it (keyboard users keep their place).
   const restoreFocusTarget = useRestoreFocusTarget();
+  // An action that takes away its own button (Accept, Decline, Mark as won …) leaves the focus on the deal's
+  // heading, not on the page's body.
+  const focusFallback = useFocusFallback(headingOfDeal);
   const [stale, setStale] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   // A new dialog starts without the last one's error.
@@ -230,6 +241,7 @@ export default function DealPage() {
       }
       setDialog(null);
       setFailure(null);
+      focusFallback.settled();
       void queryClient.invalidateQueries({ queryKey: ['deal', id] });
       void queryClient.invalidateQueries({ queryKey: ['deals'] });
     },
@@ -296,7 +308,7 @@ export default function DealPage() {
           <ArrowLeftRegular aria-hidden /> {t('Co-sell deals')}
         </RouterLink>
         <div className={styles.titleRow}>
-          <Title2 as="h1" id="deal-title">
+          <Title2 as="h1" id="deal-title" tabIndex={-1} className={styles.heading}>
             {d.name}
           </Title2>
           <FavoriteButton id={d.id} name={d.name} favorite={d.favorite} />
@@ -431,7 +443,10 @@ export default function DealPage() {
                 appearance="transparent"
                 size="small"
                 className={styles.stageButton}
-                disabled={!settable && !winnable}
+                // The current stage stays focusable (aria-disabled): setting a stage by keyboard keeps the focus on
+                // it, and a screen reader finds where the deal stands.
+                disabled={!settable && !winnable && stage.id !== d.salesStage}
+                disabledFocusable={!settable && !winnable && stage.id === d.salesStage}
                 aria-current={stage.id === d.salesStage ? 'step' : undefined}
                 onClick={() => (isWon ? setDialog('win') : void setStage(stage.id))}
                 {...restoreFocusTarget}
