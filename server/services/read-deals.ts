@@ -126,7 +126,8 @@ export async function listDeals(
     q = q.where(sql.ref('p.list_view'), '=', query.view);
   }
   if (query.status) {
-    // The (organization, status, view, updated) index serves a status filter in the default order. In another
+    // The (organization, status, view, updated, id, expires) index serves a status filter in the default order
+    // (and tests the expiry of expiringWithinDays on its entries, migration 0011). In another
     // order the view's own sort index should be walked and the status tested on the way. SQLite's planner,
     // which knows only average organization sizes, took the status index there and sorted every record of that
     // status (most of a large organization's closed view for `won`); testing the status through coalesce (never

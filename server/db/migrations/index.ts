@@ -9,6 +9,7 @@ import { companySearchPlace } from './0007-company-search-place.ts';
 import { companySearchRowid } from './0008-company-search-rowid.ts';
 import { companySearchKeysUnkeyed } from './0009-company-search-keys-unkeyed.ts';
 import { dealSearchDeferred } from './0010-deal-search-deferred.ts';
+import { statusListExpiry } from './0011-status-list-expiry.ts';
 
 /**
  * Migrations in code (portable across both engines). Each is written once; the few spots
@@ -26,6 +27,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0008_company_search_rowid': { up: (db) => companySearchRowid(db, dialect) },
     '0009_company_search_keys_unkeyed': { up: (db) => companySearchKeysUnkeyed(db, dialect) },
     '0010_deal_search_deferred': { up: (db) => dealSearchDeferred(db, dialect) },
+    '0011_status_list_expiry': { up: (db) => statusListExpiry(db, dialect) },
   };
 }
 
