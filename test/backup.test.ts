@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import {
   closeSync,
   copyFileSync,
+  existsSync,
   mkdtempSync,
   openSync,
   rmSync,
@@ -294,6 +295,31 @@ describe('cosell backup and restore of the embedded SQLite database', () => {
       expect((stale.get() as { n: number }).n).toBe(0);
     } finally {
       db.close();
+    }
+  });
+
+  it('the work files of a backup or restore that was killed are removed by the next one; a running one keeps its own', async () => {
+    // A process that has ended: its id stands for a backup killed before its cleanup.
+    const ended = spawn(process.execPath, ['-e', '']);
+    await new Promise((done) => ended.on('exit', done));
+    const deadPid = ended.pid as number;
+    const livePid = process.ppid;
+    await backupDatabase(env.handle.db, join(dir, 'left-source.db'));
+    for (const [kind, run] of [
+      ['partial', (target: string) => backupDatabase(env.handle.db, target)],
+      ['restoring', (target: string) => restoreSqlite(join(dir, 'left-source.db'), target)],
+    ] as const) {
+      const target = join(dir, `left-${kind}.db`);
+      const left = [`.${kind}-${deadPid}`, `.${kind}-${deadPid}-journal`].map((s) => `${target}${s}`);
+      const running = `${target}.${kind}-${livePid}`;
+      const unrelated = `${target}.${kind}-notes.txt`;
+      for (const file of [...left, running, unrelated]) writeFileSync(file, 'half a copy');
+      await run(target);
+      expect(left.filter((file) => existsSync(file))).toEqual([]);
+      expect(existsSync(running)).toBe(true);
+      expect(existsSync(unrelated)).toBe(true);
+      expect(checksumsOf(target)).toEqual(checksumsOf(join(dir, 'left-source.db')));
+      for (const file of [running, unrelated]) rmSync(file);
     }
   });
 

@@ -16,6 +16,7 @@ import {
   fsyncSync,
   linkSync,
   openSync,
+  readdirSync,
   readSync,
   realpathSync,
   renameSync,
@@ -73,6 +74,35 @@ function fsyncPath(path: string): void {
 
 function removeDatabaseFiles(file: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
+}
+
+/** Whether a process with this id runs on this machine (one of another user's counts: it may not be signalled). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the work files (`<file>.<kind>-<pid>` and their -wal/-shm/-journal) that a backup or restore killed
+ * before its cleanup left behind: a partial copy of the database holds password and token hashes too, and
+ * each one left is as large as the database. Files of a process that still runs are left alone.
+ */
+function removeLeftWorkFiles(file: string, kind: 'partial' | 'restoring'): string[] {
+  const prefix = `${basename(file)}.${kind}-`;
+  const removed: string[] = [];
+  for (const name of readdirSync(dirname(file))) {
+    const match = name.startsWith(prefix)
+      ? /^(\d+)(?:-wal|-shm|-journal)?$/.exec(name.slice(prefix.length))
+      : null;
+    if (!match || Number(match[1]) === process.pid || processRuns(Number(match[1]))) continue;
+    rmSync(join(dirname(file), name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /** The path with its directory's symbolic links resolved (the directory must exist). */
@@ -148,6 +178,7 @@ export async function backupSqlite(
     throw new BackupError(`${file} already exists; choose another file name (or pass --force to replace it)`);
   const temp = `${file}.partial-${process.pid}`;
   removeDatabaseFiles(temp);
+  removeLeftWorkFiles(file, 'partial');
   try {
     let pages = 0;
     try {
@@ -239,6 +270,7 @@ async function restoreInner(backup: string, file: string): Promise<RestoreSummar
 
   const temp = `${file}.restoring-${process.pid}`;
   removeDatabaseFiles(temp);
+  removeLeftWorkFiles(file, 'restoring');
   try {
     let source: SqliteDatabase.Database;
     try {
