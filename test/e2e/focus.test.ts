@@ -202,9 +202,9 @@ describe('the co-sell home’s tabs in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/tab=outbound/);
     expect(new URL(page.url()).searchParams.get('type')).toBe('co-sell');
-    await expect(tabs.getByRole('tab', { name: 'Outbound' }).getAttribute('aria-selected')).resolves.toBe(
-      'true',
-    );
+    await expect
+      .poll(() => tabs.getByRole('tab', { name: 'Outbound' }).getAttribute('aria-selected'))
+      .toBe('true');
     await expect.poll(() => focused(page)).toBe('outbound');
     await page.keyboard.press('End');
     await expect.poll(() => focused(page)).toBe('closed');
@@ -217,8 +217,8 @@ describe('the co-sell home’s tabs in Chromium', () => {
     // Back returns to the view before.
     await page.goBack();
     await page.waitForURL(/tab=outbound/);
-    await expect(tabs.getByRole('tab', { name: 'Outbound' }).getAttribute('aria-selected')).resolves.toBe(
-      'true',
-    );
+    await expect
+      .poll(() => tabs.getByRole('tab', { name: 'Outbound' }).getAttribute('aria-selected'))
+      .toBe('true');
   });
 });
