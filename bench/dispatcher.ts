@@ -3,10 +3,11 @@
  * end to end — fan-out (recipients, in-app notification, rendered mail) and delivery with every attempt
  * recorded. Each event is a note on a deal whose team has one user, so one event is one notice and one mail.
  *
- * Options (environment): BENCH_NOTICES (default 2000 events), BENCH_DATABASE_URL (a postgres:// URL to
- * also run on PostgreSQL; an empty database).
+ * Options (environment): BENCH_NOTICES (default 2000 events), BENCH_PG_URL (also run on PostgreSQL, in a
+ * database the bench makes) or BENCH_DATABASE_URL (an empty PostgreSQL database to use).
  */
 import { join } from 'node:path';
+import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { systemClock } from '../server/clock.ts';
 import { migrateToLatest, openDatabase } from '../server/db/database.ts';
@@ -215,10 +216,25 @@ async function runEngine(engine: string, url: string): Promise<DispatcherRow> {
   }
 }
 
-/** Runs on SQLite (in dataDir) and, with BENCH_DATABASE_URL, on PostgreSQL. */
+/**
+ * Runs on SQLite (in dataDir) and, with BENCH_PG_URL (as the other sections), on PostgreSQL in a database of its
+ * own (`cosell_bench_dispatcher`, made afresh); BENCH_DATABASE_URL names an empty PostgreSQL database instead.
+ */
 export async function dispatcherBench(dataDir: string): Promise<DispatcherRow[]> {
   const rows = [await runEngine('sqlite', `sqlite:${join(dataDir, 'dispatcher.db')}`)];
-  if (process.env.BENCH_DATABASE_URL) rows.push(await runEngine('postgres', process.env.BENCH_DATABASE_URL));
+  let pgUrl = process.env.BENCH_DATABASE_URL;
+  if (!pgUrl && process.env.BENCH_PG_URL) {
+    const name = 'cosell_bench_dispatcher';
+    const admin = new pg.Client({ connectionString: process.env.BENCH_PG_URL });
+    await admin.connect();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const target = new URL(process.env.BENCH_PG_URL);
+    target.pathname = `/${name}`;
+    pgUrl = target.toString();
+  }
+  if (pgUrl) rows.push(await runEngine('postgres', pgUrl));
   return rows;
 }
 
