@@ -91,18 +91,15 @@ function processRuns(pid: number): boolean {
  * before its cleanup left behind: a partial copy of the database holds password and token hashes too, and
  * each one left is as large as the database. Files of a process that still runs are left alone.
  */
-function removeLeftWorkFiles(file: string, kind: 'partial' | 'restoring'): string[] {
+function removeLeftWorkFiles(file: string, kind: 'partial' | 'restoring'): void {
   const prefix = `${basename(file)}.${kind}-`;
-  const removed: string[] = [];
   for (const name of readdirSync(dirname(file))) {
     const match = name.startsWith(prefix)
       ? /^(\d+)(?:-wal|-shm|-journal)?$/.exec(name.slice(prefix.length))
       : null;
     if (!match || Number(match[1]) === process.pid || processRuns(Number(match[1]))) continue;
     rmSync(join(dirname(file), name), { force: true });
-    removed.push(name);
   }
-  return removed;
 }
 
 /** The path with its directory's symbolic links resolved (the directory must exist). */

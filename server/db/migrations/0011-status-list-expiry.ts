@@ -12,7 +12,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../dialect.ts';
 
-export const STATUS_LIST_INDEX = 'participants_status_view_updated_at';
+const STATUS_LIST_INDEX = 'participants_status_view_updated_at';
 
 export async function statusListExpiry(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await db.schema.dropIndex(STATUS_LIST_INDEX).execute();
