@@ -58,7 +58,14 @@ export interface EngineResult {
   peakRssMb: number;
   databaseMb: number;
   scenarios: ScenarioResult[];
-  expiry: { records: number; seconds: number; recordsPerSecond: number; outboxRows: number };
+  expiry: {
+    records: number;
+    seconds: number;
+    recordsPerSecond: number;
+    outboxRows: number;
+    /** SQLite: bytes the sweep wrote to files (WAL and checkpoints) per expired record, in KB. */
+    writtenKbPerRecord?: number;
+  };
 }
 
 export interface HttpBenchResult {
@@ -390,6 +397,9 @@ async function runEngine(
   const sweep = openDatabase(url);
   const later = new Date(dataset.now.getTime() + 15 * DAY_MS);
   const eventsBefore = await countEvents(sweep);
+  // On SQLite the sweep runs in this process: what it writes (WAL frames, then the checkpoints copying them into
+  // the file) is this process's write(2) bytes. PostgreSQL writes in its own processes.
+  const writtenBefore = engine === 'sqlite' ? bytesWrittenByThisProcess() : 0;
   const began = performance.now();
   const expired = await expireDue({
     db: sweep.db,
@@ -398,6 +408,10 @@ async function runEngine(
     config: { vendorName: 'Northwind Cloud', sessionTtlHours: 12 },
   });
   const sweepSeconds = (performance.now() - began) / 1000;
+  const writtenKbPerRecord =
+    engine === 'sqlite' && expired > 0
+      ? Math.round((bytesWrittenByThisProcess() - writtenBefore) / 1024 / expired)
+      : undefined;
   const outboxRows = (await countEvents(sweep)) - eventsBefore;
   await sweep.close();
   process.stdout.write(
@@ -419,8 +433,14 @@ async function runEngine(
       seconds: Math.round(sweepSeconds * 100) / 100,
       recordsPerSecond: Math.round(expired / sweepSeconds),
       outboxRows,
+      ...(writtenKbPerRecord === undefined ? {} : { writtenKbPerRecord }),
     },
   };
+}
+
+/** Bytes this process has passed to write system calls so far (Linux /proc/self/io `wchar`). */
+function bytesWrittenByThisProcess(): number {
+  return Number(/wchar:\s+(\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? 0);
 }
 
 async function countEvents(handle: DatabaseHandle): Promise<number> {
@@ -569,7 +589,7 @@ export function httpMarkdown(result: HttpBenchResult): string {
           .map(([k, v]) => `${k} ${v}`)
           .join(
             ', ',
-          )}) | ${e.coldStartMs} ms | ${e.peakRssMb} MB | ${e.databaseMb.toLocaleString('en')} MB | ${e.expiry.recordsPerSecond.toLocaleString('en')}/s (${e.expiry.records.toLocaleString('en')} records, ${e.expiry.outboxRows.toLocaleString('en')} outbox rows) |`,
+          )}) | ${e.coldStartMs} ms | ${e.peakRssMb} MB | ${e.databaseMb.toLocaleString('en')} MB | ${e.expiry.recordsPerSecond.toLocaleString('en')}/s (${e.expiry.records.toLocaleString('en')} records, ${e.expiry.outboxRows.toLocaleString('en')} outbox rows${e.expiry.writtenKbPerRecord === undefined ? '' : `; ${e.expiry.writtenKbPerRecord} KB written per record`}) |`,
     )
     .join('\n');
   const rowsOf = engines[0]?.rows ?? {};

@@ -6,6 +6,7 @@
 import { STANDARD_STAGES } from '../../core/lifecycle.ts';
 import type { Actor } from '../access/actor.ts';
 import type { Executor } from '../db/database.ts';
+import { preparedQuery } from '../db/prepared.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { ServiceContext } from './context.ts';
@@ -19,13 +20,15 @@ export interface StageNameOut {
 const STANDARD_IDS: readonly string[] = STANDARD_STAGES.map((s) => s.id);
 const key = (name: string) => name.trim().toLowerCase();
 
-export async function stageNamesOf(db: Executor, organizationId: string): Promise<StageNameOut[]> {
-  return db
+const stageNamesOfOrganization = preparedQuery((db, p: { organizationId: string }) =>
+  db
     .selectFrom('stage_names')
     .select(['name', 'stage'])
-    .where('organization_id', '=', organizationId)
-    .orderBy('position')
-    .execute();
+    .where('organization_id', '=', p.organizationId)
+    .orderBy('position'),
+);
+export async function stageNamesOf(db: Executor, organizationId: string): Promise<StageNameOut[]> {
+  return stageNamesOfOrganization.all(db, { organizationId });
 }
 
 export async function getStageNames(ctx: ServiceContext, actor: Actor): Promise<{ stages: StageNameOut[] }> {

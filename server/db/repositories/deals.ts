@@ -4,6 +4,7 @@
  */
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../database.ts';
+import { preparedQuery } from '../prepared.ts';
 import type { EngagementsTable, NotesTable, ParticipantsTable, TeamMembersTable } from '../schema.ts';
 
 export type ParticipantRow = ParticipantsTable;
@@ -101,41 +102,54 @@ export async function updateEngagementIfVersion(
   return Number(result.numUpdatedRows) === 1;
 }
 
+const participantById = preparedQuery((db, p: { id: string }) =>
+  db.selectFrom('participants').selectAll().where('id', '=', p.id),
+);
 export async function getParticipant(db: Executor, id: string): Promise<ParticipantRow | undefined> {
-  return db.selectFrom('participants').selectAll().where('id', '=', id).executeTakeFirst();
+  return participantById.first(db, { id });
 }
 
+const engagementById = preparedQuery((db, p: { id: string }) =>
+  db.selectFrom('engagements').selectAll().where('id', '=', p.id),
+);
 export async function getEngagement(db: Executor, id: string): Promise<EngagementRow | undefined> {
-  return db.selectFrom('engagements').selectAll().where('id', '=', id).executeTakeFirst();
+  return engagementById.first(db, { id });
 }
+
+const ENGAGEMENT_PARTICIPANT_COLUMNS = [
+  'p.id',
+  'p.engagement_id',
+  'p.organization_id',
+  'p.direction',
+  'p.status',
+  'p.expires_at',
+  'p.help',
+  'p.created_at',
+  'o.name as organization_name',
+  'o.kind as organization_kind',
+] as const;
+
+function participantsWithOrganizations(db: Executor) {
+  return db
+    .selectFrom('participants as p')
+    .innerJoin('organizations as o', 'o.id', 'p.organization_id')
+    .select(ENGAGEMENT_PARTICIPANT_COLUMNS)
+    .orderBy('p.created_at')
+    .orderBy('p.id');
+}
+
+const participantsOf = preparedQuery((db, p: { engagementIds: readonly string[] }) =>
+  participantsWithOrganizations(db).where('p.engagement_id', 'in', p.engagementIds),
+);
 
 /** Every participant record of the given engagements, with its organization. */
 export async function participantsOfEngagements(db: Executor, engagementIds: readonly string[]) {
   if (engagementIds.length === 0) return [];
-  return db
-    .selectFrom('participants as p')
-    .innerJoin('organizations as o', 'o.id', 'p.organization_id')
-    .select([
-      'p.id',
-      'p.engagement_id',
-      'p.organization_id',
-      'p.direction',
-      'p.status',
-      'p.expires_at',
-      'p.help',
-      'p.created_at',
-      'o.name as organization_name',
-      'o.kind as organization_kind',
-    ])
-    .where('p.engagement_id', 'in', engagementIds)
-    .orderBy('p.created_at')
-    .orderBy('p.id')
-    .execute();
+  return participantsOf.all(db, { engagementIds });
 }
 
-export async function teamsOf(db: Executor, participantIds: readonly string[]) {
-  if (participantIds.length === 0) return [];
-  return db
+const teamsOfRecords = preparedQuery((db, p: { participantIds: readonly string[] }) =>
+  db
     .selectFrom('team_members as t')
     .innerJoin('organizations as o', 'o.id', 't.organization_id')
     .select([
@@ -147,35 +161,42 @@ export async function teamsOf(db: Executor, participantIds: readonly string[]) {
       't.email_key',
       'o.name as organization_name',
     ])
-    .where('t.participant_id', 'in', participantIds)
+    .where('t.participant_id', 'in', p.participantIds)
     .orderBy('t.participant_id')
-    .orderBy('t.position')
-    .execute();
+    .orderBy('t.position'),
+);
+export async function teamsOf(db: Executor, participantIds: readonly string[]) {
+  if (participantIds.length === 0) return [];
+  return teamsOfRecords.all(db, { participantIds });
 }
 
-export async function solutionsOf(db: Executor, participantId: string) {
-  return db
+const solutionsOfRecord = preparedQuery((db, p: { participantId: string }) =>
+  db
     .selectFrom('deal_solutions as ds')
     .innerJoin('solutions as s', 's.id', 'ds.solution_id')
     .innerJoin('organizations as o', 'o.id', 's.organization_id')
     .select(['s.id', 's.name', 's.kind', 's.offer_type', 's.organization_id', 'o.name as publisher_name'])
-    .where('ds.participant_id', '=', participantId)
-    .orderBy('ds.position')
-    .execute();
+    .where('ds.participant_id', '=', p.participantId)
+    .orderBy('ds.position'),
+);
+export async function solutionsOf(db: Executor, participantId: string) {
+  return solutionsOfRecord.all(db, { participantId });
 }
 
+const favoritesAmong = preparedQuery((db, p: { userId: string; participantIds: readonly string[] }) =>
+  db
+    .selectFrom('favorites')
+    .select('participant_id')
+    .where('user_id', '=', p.userId)
+    .where('participant_id', 'in', p.participantIds),
+);
 export async function favoriteIds(
   db: Executor,
   userId: string,
   participantIds: readonly string[],
 ): Promise<Set<string>> {
   if (participantIds.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('favorites')
-    .select('participant_id')
-    .where('user_id', '=', userId)
-    .where('participant_id', 'in', participantIds)
-    .execute();
+  const rows = await favoritesAmong.all(db, { userId, participantIds });
   return new Set(rows.map((r) => r.participant_id));
 }
 
@@ -282,8 +303,23 @@ export async function expireDueRecords(db: Executor, now: string, filter: Expiry
   );
 }
 
+// Every list asks this of the caller's organization first.
+const dueInOrganization = preparedQuery((db, p: { now: string; organizationId: string }) =>
+  db
+    .selectFrom('participants')
+    .select('id')
+    .where('status', '=', 'received')
+    .where('expires_at', '<=', p.now)
+    .where('organization_id', '=', p.organizationId)
+    .limit(1),
+);
+
 /** Is there a received record of this scope that is already past its deadline? (cheap, indexed) */
 export async function hasDueRecords(db: Executor, now: string, filter: ExpiryFilter): Promise<boolean> {
+  const { organizationId, participantId, sameEngagementAs } = filter;
+  if (organizationId && !participantId && !sameEngagementAs) {
+    return (await dueInOrganization.first(db, { now, organizationId })) !== undefined;
+  }
   let query = db
     .selectFrom('participants')
     .select('id')

@@ -5,6 +5,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { Dialect, Executor } from '../database.ts';
 import { likeEscaped } from '../like.ts';
+import { preparedQuery } from '../prepared.ts';
 import type { LocationsTable, OrganizationsTable, TenantsTable } from '../schema.ts';
 
 export async function insertOrganization(db: Executor, row: Insertable<OrganizationsTable>): Promise<void> {
@@ -17,12 +18,18 @@ export async function insertTenant(db: Executor, row: Insertable<TenantsTable>):
   await db.insertInto('tenants').values(row).execute();
 }
 
+const organizationById = preparedQuery((db, p: { id: string }) =>
+  db.selectFrom('organizations').selectAll().where('id', '=', p.id),
+);
 export async function getOrganization(db: Executor, id: string) {
-  return db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+  return organizationById.first(db, { id });
 }
 
+const vendorOrganization = preparedQuery((db) =>
+  db.selectFrom('organizations').selectAll().where('kind', '=', 'vendor'),
+);
 export async function getVendor(db: Executor) {
-  return db.selectFrom('organizations').selectAll().where('kind', '=', 'vendor').executeTakeFirst();
+  return vendorOrganization.first(db, {});
 }
 
 export async function organizationsByIds(db: Executor, ids: readonly string[]) {
@@ -31,18 +38,23 @@ export async function organizationsByIds(db: Executor, ids: readonly string[]) {
 }
 
 /** Locations of an organization, oldest first (the first is its default location). */
-export async function locationsOf(db: Executor, organizationId: string) {
-  return db
+const locationsOfOrganization = preparedQuery((db, p: { organizationId: string }) =>
+  db
     .selectFrom('locations')
     .selectAll()
-    .where('organization_id', '=', organizationId)
+    .where('organization_id', '=', p.organizationId)
     .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+    .orderBy('id'),
+);
+export async function locationsOf(db: Executor, organizationId: string) {
+  return locationsOfOrganization.all(db, { organizationId });
 }
 
+const locationById = preparedQuery((db, p: { id: string }) =>
+  db.selectFrom('locations').selectAll().where('id', '=', p.id),
+);
 export async function getLocation(db: Executor, id: string) {
-  return db.selectFrom('locations').selectAll().where('id', '=', id).executeTakeFirst();
+  return locationById.first(db, { id });
 }
 
 export async function tenantsOf(db: Executor, organizationId: string) {

@@ -6,6 +6,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { Executor } from '../database.ts';
 import { likeEscaped } from '../like.ts';
+import { preparedQuery } from '../prepared.ts';
 import type { ApiTokensTable, SessionsTable, UserRolesTable, UsersTable } from '../schema.ts';
 
 export async function insertUser(db: Executor, row: Insertable<UsersTable>): Promise<void> {
@@ -49,8 +50,8 @@ export async function loadActorRows(db: Executor, userId: string) {
  * with its user and organization, then the user's roles. Null when the token is unknown, revoked, or its user
  * is disabled.
  */
-export async function loadTokenActorRows(db: Executor, tokenHash: string) {
-  const rows = await db
+const tokenActorRows = preparedQuery((db, p: { tokenHash: string }) =>
+  db
     .selectFrom('api_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
     .innerJoin('organizations as o', 'o.id', 'u.organization_id')
@@ -63,16 +64,18 @@ export async function loadTokenActorRows(db: Executor, tokenHash: string) {
       't.revoked_at as token_revoked_at',
       't.last_used_at as token_last_used_at',
     ])
-    .where('t.token_hash', '=', tokenHash)
-    .execute();
+    .where('t.token_hash', '=', p.tokenHash),
+);
+export async function loadTokenActorRows(db: Executor, tokenHash: string) {
+  const rows = await tokenActorRows.all(db, { tokenHash });
   const row = rows[0];
   if (!row || row.token_revoked_at || row.disabled_at) return null;
   return { user: row, token: row, roles: rolesOfRows(rows) };
 }
 
 /** The same for a session cookie; the caller checks its expiry. */
-export async function loadSessionActorRows(db: Executor, tokenHash: string) {
-  const rows = await db
+const sessionActorRows = preparedQuery((db, p: { tokenHash: string }) =>
+  db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .innerJoin('organizations as o', 'o.id', 'u.organization_id')
@@ -85,8 +88,10 @@ export async function loadSessionActorRows(db: Executor, tokenHash: string) {
       's.expires_at as session_expires_at',
       's.revoked_at as session_revoked_at',
     ])
-    .where('s.token_hash', '=', tokenHash)
-    .execute();
+    .where('s.token_hash', '=', p.tokenHash),
+);
+export async function loadSessionActorRows(db: Executor, tokenHash: string) {
+  const rows = await sessionActorRows.all(db, { tokenHash });
   const row = rows[0];
   if (!row || row.session_revoked_at || row.disabled_at) return null;
   return { user: row, session: row, roles: rolesOfRows(rows) };
