@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Executor } from '../database.ts';
 import { likeEscaped } from '../like.ts';
+import { preparedQuery } from '../prepared.ts';
 import type { CompaniesTable, SolutionsTable } from '../schema.ts';
 import { writeSearchKeys } from './company-search.ts';
 
@@ -73,8 +74,11 @@ export async function existingDuns(db: Executor, duns: readonly string[]): Promi
   return new Set(rows.map((r) => r.duns as string));
 }
 
+const companyById = preparedQuery((db, p: { id: string }) =>
+  db.selectFrom('companies').selectAll().where('id', '=', p.id),
+);
 export async function getCompany(db: Executor, id: string) {
-  return db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();
+  return companyById.first(db, { id });
 }
 
 /** Directory entries by id (in no particular order). */
@@ -87,9 +91,8 @@ export async function insertSolutions(db: Executor, rows: Insertable<SolutionsTa
   if (rows.length > 0) await db.insertInto('solutions').values(rows).execute();
 }
 
-export async function solutionsByIds(db: Executor, ids: readonly string[]) {
-  if (ids.length === 0) return [];
-  return db
+const solutionsWithPublishers = preparedQuery((db, p: { ids: readonly string[] }) =>
+  db
     .selectFrom('solutions as s')
     .innerJoin('organizations as o', 'o.id', 's.organization_id')
     .select([
@@ -104,8 +107,11 @@ export async function solutionsByIds(db: Executor, ids: readonly string[]) {
       'o.kind as publisher_kind',
       'o.name as publisher_name',
     ])
-    .where('s.id', 'in', ids)
-    .execute();
+    .where('s.id', 'in', p.ids),
+);
+export async function solutionsByIds(db: Executor, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return solutionsWithPublishers.all(db, { ids });
 }
 
 export type SolutionGroup = 'mine' | 'vendor' | 'partners' | 'assessments';

@@ -18,12 +18,15 @@ export async function insertParticipant(db: Executor, row: Insertable<Participan
   await db.insertInto('participants').values(row).execute();
 }
 
+const deleteTeam = preparedQuery((db, p: { participantId: string }) =>
+  db.deleteFrom('team_members').where('participant_id', '=', p.participantId),
+);
 export async function replaceTeam(
   db: Executor,
   participantId: string,
   members: Omit<Insertable<TeamMembersTable>, 'participant_id' | 'position'>[],
 ): Promise<void> {
-  await db.deleteFrom('team_members').where('participant_id', '=', participantId).execute();
+  await deleteTeam.all(db, { participantId });
   if (members.length === 0) return;
   await db
     .insertInto('team_members')
@@ -53,12 +56,15 @@ export async function replaceOrganizationMembers(
     .execute();
 }
 
+const deleteSolutions = preparedQuery((db, p: { participantId: string }) =>
+  db.deleteFrom('deal_solutions').where('participant_id', '=', p.participantId),
+);
 export async function replaceSolutions(
   db: Executor,
   participantId: string,
   solutionIds: string[],
 ): Promise<void> {
-  await db.deleteFrom('deal_solutions').where('participant_id', '=', participantId).execute();
+  await deleteSolutions.all(db, { participantId });
   if (solutionIds.length === 0) return;
   await db
     .insertInto('deal_solutions')
