@@ -255,6 +255,58 @@ describe.each(DIALECTS)('expiry of unanswered deals on %s', (dialect) => {
     expect(await expiredEntries(world.users.radmin.auth, created.id)).toHaveLength(1);
   });
 
+  it('a sweep at a pace expires a backlog in transactions of its batch, each committed before the pause', async () => {
+    for (let i = 0; i < 5; i++) await p2pWithLitware();
+    env.ctx.clock.advance(WINDOW + 1000);
+    const receivedAtPauses: number[] = [];
+    const expired = await expireDue(
+      env.ctx,
+      {},
+      {
+        batch: 2,
+        pause: async () => {
+          const rows = await env.ctx.db
+            .selectFrom('participants')
+            .select('id')
+            .where('status', '=', 'received')
+            .execute();
+          receivedAtPauses.push(rows.length);
+        },
+      },
+    );
+    expect(expired).toBe(5);
+    // Paused after each full batch of 2 (the last, of 1, ends the sweep); what was expired is visible by then.
+    expect(receivedAtPauses).toEqual([3, 1]);
+  });
+
+  it('the background sweeper runs one sweep at a time, however long a backlog takes', async () => {
+    for (let i = 0; i < 3; i++) await p2pWithLitware();
+    env.ctx.clock.advance(WINDOW + 1000);
+    let active = 0;
+    let mostAtOnce = 0;
+    const counts: number[] = [];
+    const log = {
+      info: (obj: object) => counts.push((obj as { count: number }).count),
+      error: () => counts.push(-1),
+    };
+    const pace = {
+      batch: 1,
+      pause: async () => {
+        active += 1;
+        mostAtOnce = Math.max(mostAtOnce, active);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        active -= 1;
+      },
+    };
+    // Ticks every 5 ms while each record of the backlog is followed by a 30 ms pause.
+    const job = startExpirySweeper(env.ctx, 5, log, pace);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await job.stop();
+    expect(mostAtOnce).toBe(1);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(counts.every((count) => count > 0)).toBe(true);
+  });
+
   it('the vendor’s unanswered help request expires ("no response"); the partner’s own record stays accepted', async () => {
     const { radmin, vadmin } = world.users;
     const created = await create(

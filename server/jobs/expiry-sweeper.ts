@@ -4,7 +4,7 @@
  * being received, so two sweepers never expire a record twice.
  */
 import type { ServiceContext } from '../services/context.ts';
-import { expireDue } from '../services/expiry.ts';
+import { type ExpiryPace, expireDue, SWEEPER_PACE } from '../services/expiry.ts';
 
 export interface Job {
   stop(): Promise<void>;
@@ -14,14 +14,22 @@ export function startExpirySweeper(
   ctx: ServiceContext,
   intervalMs: number,
   log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void },
+  pace: ExpiryPace = SWEEPER_PACE,
 ): Job {
   let running: Promise<void> = Promise.resolve();
+  let busy = false;
   const tick = () => {
-    running = expireDue(ctx)
+    // A backlog takes longer than the interval at the sweeper's pace: one sweep at a time.
+    if (busy) return;
+    busy = true;
+    running = expireDue(ctx, {}, pace)
       .then((count) => {
         if (count > 0) log.info({ count }, 'expired unanswered deals');
       })
-      .catch((err: unknown) => log.error({ err }, 'expiry sweep failed'));
+      .catch((err: unknown) => log.error({ err }, 'expiry sweep failed'))
+      .finally(() => {
+        busy = false;
+      });
   };
   tick();
   const timer = setInterval(tick, intervalMs);
