@@ -104,12 +104,17 @@ const LIMITED = /\blimit\b/i;
  */
 function withPreparedStatements(pool: pg.Pool): PostgresPool {
   const names = new Map<string, string>();
+  // Texts already found not to be named, so that their two pattern scans run once (bounded like the names).
+  const unnamed = new Set<string>();
   const nameOf = (text: string, parameterCount: number): string | undefined => {
-    if (parameterCount > PG_NAMED_MAX_PARAMETERS || !DATA_STATEMENT.test(text) || LIMITED.test(text)) {
+    const known = names.get(text);
+    if (known) return known;
+    if (parameterCount > PG_NAMED_MAX_PARAMETERS || unnamed.has(text)) return undefined;
+    if (!DATA_STATEMENT.test(text) || LIMITED.test(text)) {
+      if (unnamed.size < PG_NAMED_STATEMENTS) unnamed.add(text);
       return undefined;
     }
-    const known = names.get(text);
-    if (known || names.size >= PG_NAMED_STATEMENTS) return known;
+    if (names.size >= PG_NAMED_STATEMENTS) return undefined;
     const name = `cosell_${names.size}`;
     names.set(text, name);
     return name;
