@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { build } from '../server/app.ts';
+import { startImportCheckpoints } from '../server/cli/directory-commands.ts';
 import { systemClock } from '../server/clock.ts';
 import { tuneForBulkImport } from '../server/db/company-bulk.ts';
 import { migrateToLatest, openDatabase } from '../server/db/database.ts';
@@ -192,6 +193,7 @@ async function runEngine(engine: 'sqlite' | 'postgres', url: string, csvFile: st
   const importing = openDatabase(url);
   await migrateToLatest(importing);
   tuneForBulkImport(importing.db, importing.dialect);
+  const checkpoints = startImportCheckpoints(importing.db, importing.dialect);
   const importCtx = { db: importing.db, dialect: importing.dialect } as ServiceContext;
   const loadAverageAtImport = loadavg()[0] as number;
   let peakRss = process.memoryUsage().rss;
@@ -213,6 +215,7 @@ async function runEngine(engine: 'sqlite' | 'postgres', url: string, csvFile: st
   const finished = Date.now();
   const seconds = (finished - started) / 1000;
   clearInterval(sampler);
+  await checkpoints?.stop();
   await importing.close();
   process.stdout.write(
     `${engine}: imported ${JSON.stringify({ ...result, bad: undefined })} in ${seconds} s\n`,

@@ -1,11 +1,13 @@
 /**
  * The `import-companies` command's summary (docs/DIRECTORY.md): the counts, the time and rate, the peak RSS and,
- * for an initial load, how the time split between writing the rows and building the deferred indexes.
+ * for an initial load, how the time split between writing the rows and building the deferred indexes; and the
+ * command's database whole after its WAL was checkpointed from a thread of its own.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMPANY_CSV_COLUMNS } from '../core/company-csv.ts';
 import { importSummary } from '../server/cli/directory-commands.ts';
@@ -59,6 +61,17 @@ describe('import-companies summary', () => {
         },
       );
       expect(run.status, run.stderr).toBe(0);
+      // Written with its WAL checkpointed from a thread of its own: whole, and every row there.
+      const db = new Database(join(dir, 'directory.db'), { readonly: true });
+      try {
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+        expect(db.prepare('select count(*) from companies').pluck().get()).toBe(2);
+        expect(db.prepare('select count(*) from company_search_keys').pluck().get()).toBeGreaterThanOrEqual(
+          2,
+        );
+      } finally {
+        db.close();
+      }
       expect(run.stdout).toMatch(
         /^read 2 rows: 2 inserted, 0 updated, 0 bad, in \d+\.\d s \(\d+\.\d s loading, \d+\.\d s building indexes\) \([\d,]+ rows\/s\), peak RSS \d+ MB$/m,
       );

@@ -5,7 +5,9 @@
 import { createWriteStream, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { tuneForBulkImport } from '../db/company-bulk.ts';
+import { type Db, type Dialect, sqliteHandleOf } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
+import { startCheckpointer } from '../jobs/checkpointer.ts';
 import { readCompanyCsvFileInWorker } from '../services/company-csv-reader.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { DEFAULT_GENERATOR_SEED, writeCompaniesCsv } from '../services/generate-companies.ts';
@@ -59,6 +61,34 @@ function progressPrinter() {
       }
     },
   };
+}
+
+/** How often the import's own checkpointer copies the WAL's committed pages into the database file. */
+const IMPORT_CHECKPOINT_MS = 250;
+/**
+ * WAL pages (4 KiB) at which the importing connection checkpoints by itself: 256 MB. The checkpointer has copied
+ * all but the last commits by then; the WAL only starts over from its beginning after such a checkpoint (the
+ * writer begins its next transaction before the thread has caught up).
+ */
+const IMPORT_FALLBACK_PAGES = 65_536;
+
+/**
+ * An import into an SQLite file checkpoints its WAL from a thread of its own (jobs/checkpointer.ts, as the
+ * server does): copying the committed pages into the database file, and syncing it, then happens next to the
+ * writing thread instead of inside its commits. On two quiet cores the load of 2,000,000 took 30.3–31.4 s
+ * instead of 33.0–33.6 (back to back), for about 1.5 s more CPU. Durability is SQLite's own: a checkpoint only
+ * copies committed pages. Returns the handle to stop it, or undefined (PostgreSQL, or a database in memory).
+ */
+export function startImportCheckpoints(db: Db, dialect: Dialect): { stop(): Promise<void> } | undefined {
+  const sqlite = dialect === 'sqlite' ? sqliteHandleOf(db) : undefined;
+  if (!sqlite || sqlite.memory) return undefined;
+  return startCheckpointer(sqlite, {
+    intervalMs: IMPORT_CHECKPOINT_MS,
+    fallbackPages: IMPORT_FALLBACK_PAGES,
+    log: {
+      error: (obj, msg) => process.stderr.write(`${msg}: ${JSON.stringify(obj)}\n`),
+    },
+  });
 }
 
 /**
@@ -135,6 +165,7 @@ export async function importCompaniesCommand(
   let indexesFrom: number | null = null;
   return withContext(async (ctx) => {
     tuneForBulkImport(ctx.db, ctx.dialect);
+    const checkpoints = startImportCheckpoints(ctx.db, ctx.dialect);
     try {
       const result = await importCompanyChunks(ctx, readCompanyCsvFileInWorker(file), {
         batchSize,
@@ -168,6 +199,7 @@ export async function importCompaniesCommand(
       }
       throw error;
     } finally {
+      await checkpoints?.stop();
       process.off('SIGINT', onSigint);
     }
   });

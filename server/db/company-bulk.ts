@@ -336,8 +336,9 @@ export function companyBatchWriter(db: Db, dialect: Dialect, grouped: boolean): 
  * Settings for a process whose connection does nothing but a large import (the CLI), SQLite only: a page
  * cache that holds the directory's indexes (128 MB) and a WAL checkpointed every 64 MB instead of every
  * 4 MB, so the index pages that every batch touches are written back once per checkpoint rather than once per
- * commit. The connection's `synchronous` stays as opened (an initial load's grouped commits: see
- * companyBatchWriter).
+ * commit (the command line then checkpoints from a thread of its own, and this connection only past 256 MB:
+ * cli/directory-commands.ts startImportCheckpoints). The connection's `synchronous` stays as opened (an initial
+ * load's grouped commits: see companyBatchWriter).
  * Foreign keys are not checked on this connection: the only reference the import writes is a search key's to
  * its own company, written in the same statement sequence right after it (the check was a lookup of the
  * companies' primary key per key row, a third of the search keys' cost). Nothing else runs on it.
