@@ -75,9 +75,9 @@ const IMPORT_FALLBACK_PAGES = 65_536;
 /**
  * An import into an SQLite file checkpoints its WAL from a thread of its own (jobs/checkpointer.ts, as the
  * server does): copying the committed pages into the database file, and syncing it, then happens next to the
- * writing thread instead of inside its commits. On two quiet cores the load of 2,000,000 took 30.3–31.4 s
- * instead of 33.0–33.6 (back to back), for about 1.5 s more CPU. Durability is SQLite's own: a checkpoint only
- * copies committed pages. Returns the handle to stop it, or undefined (PostgreSQL, or a database in memory).
+ * writing thread instead of inside its commits. On two quiet cores the load of 2,000,000 took 31.4 s instead
+ * of 33.6 (medians of six interleaved runs), for about 2 s more CPU. Durability is SQLite's own: a checkpoint
+ * only copies committed pages. Returns the handle to stop it, or undefined (PostgreSQL, a database in memory).
  */
 export function startImportCheckpoints(db: Db, dialect: Dialect): { stop(): Promise<void> } | undefined {
   const sqlite = dialect === 'sqlite' ? sqliteHandleOf(db) : undefined;
