@@ -307,6 +307,25 @@ describe.each(DIALECTS)('expiry of unanswered deals on %s', (dialect) => {
     expect(counts.every((count) => count > 0)).toBe(true);
   });
 
+  it('stopping the background sweeper ends a long sweep after its current batch', async () => {
+    for (let i = 0; i < 4; i++) await p2pWithLitware();
+    env.ctx.clock.advance(WINDOW + 1000);
+    const log = { info: () => {}, error: () => {} };
+    const slow = { batch: 1, pause: () => new Promise<void>((resolve) => setTimeout(resolve, 50)) };
+    const job = startExpirySweeper(env.ctx, 60_000, log, slow);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await job.stop();
+    const left = await env.ctx.db
+      .selectFrom('participants')
+      .select('id')
+      .where('status', '=', 'received')
+      .execute();
+    // One record per batch with 50 ms pauses: stopped 20 ms in, the sweep ended after its first batch.
+    expect(left).toHaveLength(3);
+    // The next sweep takes the rest.
+    expect(await expireDue(env.ctx)).toBe(3);
+  });
+
   it('the vendor’s unanswered help request expires ("no response"); the partner’s own record stays accepted', async () => {
     const { radmin, vadmin } = world.users;
     const created = await create(

@@ -18,11 +18,14 @@ export function startExpirySweeper(
 ): Job {
   let running: Promise<void> = Promise.resolve();
   let busy = false;
+  // A shutdown ends a long sweep after its current batch instead of waiting for the whole backlog.
+  let stopped = false;
+  const paced: ExpiryPace = { ...pace, stopping: () => stopped || (pace.stopping?.() ?? false) };
   const tick = () => {
     // A backlog takes longer than the interval at the sweeper's pace: one sweep at a time.
     if (busy) return;
     busy = true;
-    running = expireDue(ctx, {}, pace)
+    running = expireDue(ctx, {}, paced)
       .then((count) => {
         if (count > 0) log.info({ count }, 'expired unanswered deals');
       })
@@ -36,6 +39,7 @@ export function startExpirySweeper(
   timer.unref();
   return {
     async stop() {
+      stopped = true;
       clearInterval(timer);
       await running;
     },

@@ -17,6 +17,8 @@ export interface ExpiryPace {
   batch: number;
   /** Awaited after each full batch, before the next one. */
   pause?: (batchMs: number) => Promise<void>;
+  /** Asked after each full batch: true ends the sweep there (the rest is left for the next one). */
+  stopping?: () => boolean;
 }
 
 /**
@@ -66,7 +68,8 @@ export async function expireDue(
       return rows.length;
     });
     total += expired;
-    if (expired < pace.batch) return total;
+    if (expired < pace.batch || pace.stopping?.()) return total;
     await pace.pause?.(performance.now() - began);
+    if (pace.stopping?.()) return total;
   }
 }
