@@ -20,7 +20,7 @@ export function startExpirySweeper(
   let busy = false;
   // A shutdown ends a long sweep after its current batch instead of waiting for the whole backlog.
   let stopped = false;
-  const paced: ExpiryPace = { ...pace, stopping: () => stopped || (pace.stopping?.() ?? false) };
+  const paced: ExpiryPace = { ...pace, stopping: () => stopped };
   const tick = () => {
     // A backlog takes longer than the interval at the sweeper's pace: one sweep at a time.
     if (busy) return;

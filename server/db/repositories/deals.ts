@@ -122,30 +122,25 @@ export async function getEngagement(db: Executor, id: string): Promise<Engagemen
   return engagementById.first(db, { id });
 }
 
-const ENGAGEMENT_PARTICIPANT_COLUMNS = [
-  'p.id',
-  'p.engagement_id',
-  'p.organization_id',
-  'p.direction',
-  'p.status',
-  'p.expires_at',
-  'p.help',
-  'p.created_at',
-  'o.name as organization_name',
-  'o.kind as organization_kind',
-] as const;
-
-function participantsWithOrganizations(db: Executor) {
-  return db
+const participantsOf = preparedQuery((db, p: { engagementIds: readonly string[] }) =>
+  db
     .selectFrom('participants as p')
     .innerJoin('organizations as o', 'o.id', 'p.organization_id')
-    .select(ENGAGEMENT_PARTICIPANT_COLUMNS)
+    .select([
+      'p.id',
+      'p.engagement_id',
+      'p.organization_id',
+      'p.direction',
+      'p.status',
+      'p.expires_at',
+      'p.help',
+      'p.created_at',
+      'o.name as organization_name',
+      'o.kind as organization_kind',
+    ])
+    .where('p.engagement_id', 'in', p.engagementIds)
     .orderBy('p.created_at')
-    .orderBy('p.id');
-}
-
-const participantsOf = preparedQuery((db, p: { engagementIds: readonly string[] }) =>
-  participantsWithOrganizations(db).where('p.engagement_id', 'in', p.engagementIds),
+    .orderBy('p.id'),
 );
 
 /** Every participant record of the given engagements, with its organization. */
