@@ -35,7 +35,7 @@ import {
   teamRows,
   toMinor,
 } from './deal-rules.ts';
-import { loadDeal, presentDeal } from './deal-view.ts';
+import { loadDealPage, presentDeal } from './deal-view.ts';
 import { findDuplicates, resolveCustomer } from './duplicates.ts';
 import { routedLocation } from './routing.ts';
 
@@ -354,7 +354,7 @@ async function createInTransaction(
     events.push(eventFor('deal.note-added', creatorId, organization.id, 'engagement', { noteId }));
   }
   await insertEvents(trx, events);
-  return presentDeal(trx, actor, await loadDeal(trx, actor, creatorId));
+  return presentDeal(trx, actor, await loadDealPage(trx, actor, creatorId));
 
   function eventFor(
     typeName: string,

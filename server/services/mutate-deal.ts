@@ -15,7 +15,13 @@ import type { ParticipantsTable } from '../db/schema.ts';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { inTransaction, nowIso, type ServiceContext } from './context.ts';
-import { expireOverdueOfVisibleDeal, type LoadedDeal, loadDeal, presentDeal } from './deal-view.ts';
+import {
+  expireOverdueOfVisibleDeal,
+  type LoadedDeal,
+  loadDeal,
+  loadDealPage,
+  presentDeal,
+} from './deal-view.ts';
 
 export interface MutationScope {
   trx: Trx;
@@ -78,7 +84,7 @@ export async function mutateDeal(
     };
     await work(scope);
     await insertEvents(trx, events);
-    const after = await loadDeal(trx, actor, id).catch((error: unknown) => {
+    const after = await loadDealPage(trx, actor, id).catch((error: unknown) => {
       // The change would take the deal out of the caller's sight (e.g. removed themselves from the team).
       if (error instanceof DomainError && error.code === 'not-found') {
         throw new DomainError(

@@ -17,7 +17,7 @@ import type { EventsTable } from '../db/schema.ts';
 import { newId } from '../ids.ts';
 import { type NoticeData, type NoticeKind, renderMail } from '../mail/templates.ts';
 import { inTransaction, nowIso, type ServiceContext } from './context.ts';
-import { factsOf, loadDeal, presentDeal } from './deal-view.ts';
+import { factsOf, loadDealPage, presentDeal } from './deal-view.ts';
 
 export { WEBHOOK_EVENT_TYPES } from '../../core/schemas.ts';
 
@@ -534,7 +534,7 @@ async function webhookDeliveries(
       .where('id', '=', record.organization_id)
       .executeTakeFirstOrThrow();
     const actor = organizationActor(org);
-    const deal = await presentDeal(trx, actor, await loadDeal(trx, actor, record.id));
+    const deal = await presentDeal(trx, actor, await loadDealPage(trx, actor, record.id));
     const { abilities: _abilities, favorite: _favorite, ...shown } = deal;
     const body = JSON.stringify({
       id: event.id,

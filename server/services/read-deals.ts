@@ -18,7 +18,7 @@ import {
   expireOverdueOfVisibleDeal,
   findVisibleRecord,
   hasOverdue,
-  loadDeal,
+  loadDealPage,
   presentDeal,
   presentSummary,
 } from './deal-view.ts';
@@ -27,11 +27,11 @@ import { expireDue } from './expiry.ts';
 export async function getDeal(ctx: ServiceContext, actor: Actor, id: string): Promise<DealOut> {
   // Visible first (404 otherwise). The load reads every participant record of the engagement, so whether one of
   // them is overdue is known without asking the database; only then expire and load again.
-  const loaded = await loadDeal(ctx.db, actor, id);
+  const loaded = await loadDealPage(ctx.db, actor, id);
   if (!hasOverdue(loaded.participants, nowIso(ctx))) return presentDeal(ctx.db, actor, loaded);
   // Loaded again even when another request expired them first: what was read is stale either way.
   await expireDue(ctx, { sameEngagementAs: [id] });
-  return presentDeal(ctx.db, actor, await loadDeal(ctx.db, actor, id));
+  return presentDeal(ctx.db, actor, await loadDealPage(ctx.db, actor, id));
 }
 
 /** See ServiceContext config `searchCandidateCap`. */
