@@ -219,11 +219,15 @@ export async function listDeals(
     await expireDue(ctx, { sameEngagementAs: page.map((r) => r.id) });
     participants = await participantsOfEngagements(ctx.db, engagementIds);
   }
-  const favorites = await favoriteIds(
-    ctx.db,
-    actor.userId,
-    page.map((r) => r.id),
-  );
+  // The favorites view holds only the caller's favorites.
+  const favorites =
+    query.view === 'favorites'
+      ? new Set(page.map((r) => r.id))
+      : await favoriteIds(
+          ctx.db,
+          actor.userId,
+          page.map((r) => r.id),
+        );
   const last = page.at(-1);
   const sortKey = (row: (typeof page)[number]) =>
     ({
