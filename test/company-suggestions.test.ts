@@ -3,7 +3,9 @@
  * engines: name-prefix matches, then later-word-prefix matches, then typo matches; within each, exact before
  * whole words before partial, then the larger company first; accents, case, CJK and Cyrillic.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rangeProbe } from '../server/db/repositories/company-search.ts';
 import { makeCompany, standardWorld, type World } from './factories.ts';
 import { createTestEnv, DIALECTS, type TestEnv } from './harness.ts';
 
@@ -45,6 +47,8 @@ describe.each(DIALECTS)('company suggestions ranking on %s', (dialect) => {
     await add('Paris Trading SA', '1000+', 'Paris', 'FR');
     await add('Paris Bakery', '50-249', 'Paris', 'US');
     await add('Paris Bakery', '1-49', 'Paris', 'FR');
+    // A script that is neither CJK nor in the text index (whose texts start below U+1100).
+    await add('ሰላምታ ንግድ', '1-49', 'Addis Ababa', 'ET');
   });
   afterAll(async () => env.close());
 
@@ -122,6 +126,39 @@ describe.each(DIALECTS)('company suggestions ranking on %s', (dialect) => {
     // Two edits away is no match, and short queries get no typo matches.
     expect(await suggest('q=ercson')).toEqual([]);
     expect(await suggest('q=sie&country=SE')).toEqual([]);
+  });
+
+  it('tolerates a typo in a script whose texts the text index leaves out (probed by key)', async () => {
+    expect(await suggest(`q=${encodeURIComponent('ሰምላታ')}`)).toEqual(['ሰላምታ ንግድ (1-49)']); // swapped
+    expect(await suggest(`q=${encodeURIComponent('ሰላምታን')}`)).toEqual(['ሰላምታ ንግድ (1-49)']); // extra
+    expect(await suggest(`q=${encodeURIComponent('ሰምታን')}`)).toEqual([]); // two edits
+  });
+
+  it('probes the typo variants in the text index, which holds no CJK texts', async () => {
+    const ranges = [{ from: 'volv', to: 'volw' }];
+    const plan =
+      dialect === 'sqlite'
+        ? (
+            await sql<{ detail: string }>`explain query plan ${rangeProbe(dialect, 'text', ranges)}`.execute(
+              env.ctx.db,
+            )
+          ).rows.map((r) => r.detail)
+        : await env.ctx.db.transaction().execute(async (trx) => {
+            // A table this small is read whole: forbid that, so that only a usable index is chosen.
+            await sql`set local enable_seqscan = off`.execute(trx);
+            return (
+              await sql<{ 'QUERY PLAN': string }>`explain ${rangeProbe(dialect, 'text', ranges)}`.execute(trx)
+            ).rows.map((r) => r['QUERY PLAN']);
+          });
+    expect(plan.join('\n')).toContain('company_search_keys_text');
+    // Partial: only texts below U+1100, the first code point of any CJK script.
+    const definition =
+      dialect === 'sqlite'
+        ? await sql<{ def: string }>`select sql as def from sqlite_master
+                                     where name = 'company_search_keys_text'`.execute(env.ctx.db)
+        : await sql<{ def: string }>`select indexdef as def from pg_indexes
+                                     where indexname = 'company_search_keys_text'`.execute(env.ctx.db);
+    expect(definition.rows[0]?.def.toLowerCase()).toMatch(/where \(?text < '\u1100'/);
   });
 
   it('finds CJK names from any character, name starts first', async () => {

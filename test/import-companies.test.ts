@@ -7,10 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPANY_CSV_COLUMNS } from '../core/company-csv.ts';
 import { sqliteHandleOf } from '../server/db/database.ts';
+import { companySearchTextPartial } from '../server/db/migrations/0012-company-search-text-partial.ts';
 import { DomainError } from '../server/errors.ts';
 import { readCompanyCsv, readCompanyCsvFileInWorker } from '../server/services/company-csv-reader.ts';
 import { writeCompaniesCsv } from '../server/services/generate-companies.ts';
@@ -346,6 +347,36 @@ describe.each(DIALECTS)('customer directory import on %s', (dialect) => {
       expect(count()).toBe((full as number) - 1);
       await importCompanies(empty.ctx, [csv('Two AB,556600002,Road,Lund,,,SE,,,')], { initialLoad: true });
       expect(count()).toBe(full);
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it('gives an interrupted load the partial text index (migration 0012) instead of the full one it dropped', async () => {
+    const empty = await createTestEnv(dialect);
+    try {
+      const db = empty.ctx.db;
+      const definition = async () =>
+        dialect === 'sqlite'
+          ? (
+              await sql<{ def: string }>`select sql as def from sqlite_master
+                                        where name = 'company_search_keys_text'`.execute(db)
+            ).rows[0]?.def
+          : (
+              await sql<{ def: string }>`select indexdef as def from pg_indexes
+                                        where indexname = 'company_search_keys_text'`.execute(db)
+            ).rows[0]?.def;
+      // As a load interrupted before the migration left it: the index dropped, its full definition saved.
+      await sql`drop index company_search_keys_text`.execute(db);
+      await sql`create table cosell_deferred_indexes (name text primary key, sql text not null)`.execute(db);
+      await sql`insert into cosell_deferred_indexes (name, sql)
+                values ('company_search_keys_text', 'create index company_search_keys_text on company_search_keys (text)')`.execute(
+        db,
+      );
+      await companySearchTextPartial(db as unknown as Kysely<unknown>, dialect);
+      expect(await definition()).toBeUndefined();
+      await importCompanies(empty.ctx, [csv('Three AB,556600003,Road,Lund,,,SE,,,')], { initialLoad: true });
+      expect((await definition())?.toLowerCase()).toMatch(/where \(?text < '\u1100'/);
     } finally {
       await empty.close();
     }

@@ -10,6 +10,7 @@ import { companySearchRowid } from './0008-company-search-rowid.ts';
 import { companySearchKeysUnkeyed } from './0009-company-search-keys-unkeyed.ts';
 import { dealSearchDeferred } from './0010-deal-search-deferred.ts';
 import { statusListExpiry } from './0011-status-list-expiry.ts';
+import { companySearchTextPartial } from './0012-company-search-text-partial.ts';
 
 /**
  * Migrations in code (portable across both engines). Each is written once; the few spots
@@ -28,6 +29,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0009_company_search_keys_unkeyed': { up: (db) => companySearchKeysUnkeyed(db, dialect) },
     '0010_deal_search_deferred': { up: (db) => dealSearchDeferred(db, dialect) },
     '0011_status_list_expiry': { up: (db) => statusListExpiry(db, dialect) },
+    '0012_company_search_text_partial': { up: (db) => companySearchTextPartial(db, dialect) },
   };
 }
 

@@ -3,8 +3,17 @@
  * suggestions. Both engines run the same statements; keys compare in code-point order on both (the migration
  * gives PostgreSQL's columns COLLATE "C"), so a key range is exactly the keys that start with a prefix.
  */
-import { type SelectQueryBuilder, sql } from 'kysely';
-import { companySearchKeys, type KeyRange, keyText } from '../../../core/company-search.ts';
+import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import {
+  companySearchKeys,
+  type KeyRange,
+  keyText,
+  NAME_START,
+  prefixUpperBound,
+  SIZE_BANDS_LARGEST_FIRST,
+  searchKey,
+  WORD_START,
+} from '../../../core/company-search.ts';
 import type { Executor } from '../database.ts';
 import type { CompanySearchKeysTable, Database } from '../schema.ts';
 
@@ -179,12 +188,23 @@ export async function firstKeysInRanges(
 }
 
 /**
+ * The text index holds only the texts below this code point, the first of any CJK script (migration 0012): typo
+ * matching never applies to CJK text, whose word starts were more than half of all keys. A probe repeats the
+ * index's condition word for word, or neither planner would use it.
+ */
+const TEXT_INDEXED_BELOW = '\u1100';
+const TEXT_INDEX_CONDITION = sql.raw(`k.text < '${TEXT_INDEXED_BELOW}'`);
+
+/**
  * Which of the ranges hold the bare text of at least one key (the typo-tolerant probes: a few hundred narrow
  * ranges, of which a handful hold anything), as positions in `ranges`. One probe of the text index per range,
  * reading at most one entry, whatever the range holds: the ranges are joined as a list (SQLite `json_each`,
  * PostgreSQL `unnest` with a LATERAL probe) — an OR of hundreds of ranges is planned as a scan by SQLite, a
  * plain join as a scan by PostgreSQL. No place filter: the text index does not hold the place, and checking it
  * would read the key's row for every entry of a broad range (`medi…` holds 95,000 keys at 2 million companies).
+ * A range of texts that start at or above TEXT_INDEXED_BELOW (a query in a script such as Ethiopic; never one in
+ * Latin or Cyrillic) is not in the text index: it is probed in the key index instead, once per tier and size
+ * band.
  */
 export async function nonEmptyTextRanges(
   db: Executor,
@@ -192,23 +212,68 @@ export async function nonEmptyTextRanges(
   ranges: readonly KeyRange[],
 ): Promise<number[]> {
   if (ranges.length === 0) return [];
-  const rows =
-    dialect === 'sqlite'
-      ? await sql<{ i: number }>`
-          select r.key as i
-          from json_each(${JSON.stringify(ranges.map((r) => [r.from, r.to]))}) r
-          where exists (
-            select 1 from company_search_keys k
-            where k.text >= json_extract(r.value, '$[0]') and k.text < json_extract(r.value, '$[1]'))`.execute(
-          db,
-        )
-      : await sql<{ i: number }>`
-          select (r.i - 1)::int as i
-          from unnest(${ranges.map((r) => r.from)}::text[], ${ranges.map((r) => r.to)}::text[])
-            with ordinality as r(lo, hi, i)
-          cross join lateral (
-            select 1 from company_search_keys k
-            where k.text >= r.lo collate "C" and k.text < r.hi collate "C"
-            limit 1) k`.execute(db);
+  const indexed: number[] = [];
+  const keyRanges: KeyRange[] = [];
+  const keyRangeOf: number[] = [];
+  ranges.forEach((range, i) => {
+    if (range.from < TEXT_INDEXED_BELOW) {
+      indexed.push(i);
+      return;
+    }
+    for (const tier of [NAME_START, WORD_START] as const) {
+      for (const band of SIZE_BANDS_LARGEST_FIRST) {
+        const from = searchKey(tier, band, range.from);
+        keyRanges.push({ from, to: prefixUpperBound(from) });
+        keyRangeOf.push(i);
+      }
+    }
+  });
+  const live = new Set<number>();
+  const inText = await probeRanges(
+    db,
+    dialect,
+    'text',
+    indexed.map((at) => ranges[at] as KeyRange),
+  );
+  for (const i of inText) live.add(indexed[i] as number);
+  for (const i of await probeRanges(db, dialect, 'key', keyRanges)) live.add(keyRangeOf[i] as number);
+  return [...live].sort((a, b) => a - b);
+}
+
+/** Which of the ranges of `column` (the text index's texts, or keys) hold anything, as positions. */
+async function probeRanges(
+  db: Executor,
+  dialect: 'sqlite' | 'postgres',
+  column: 'text' | 'key',
+  ranges: readonly KeyRange[],
+): Promise<number[]> {
+  if (ranges.length === 0) return [];
+  const rows = await rangeProbe(dialect, column, ranges).execute(db);
   return rows.rows.map((r) => Number(r.i));
+}
+
+/** The statement of probeRanges (exported for the test of its query plan). */
+export function rangeProbe(
+  dialect: 'sqlite' | 'postgres',
+  column: 'text' | 'key',
+  ranges: readonly KeyRange[],
+): RawBuilder<{ i: number }> {
+  const col = sql.ref(`k.${column}`);
+  const condition = column === 'text' ? sql`and ${TEXT_INDEX_CONDITION}` : sql``;
+  return dialect === 'sqlite'
+    ? sql<{ i: number }>`
+        select r.key as i
+        from json_each(${JSON.stringify(ranges.map((r) => [r.from, r.to]))}) r
+        where exists (
+          select 1 from company_search_keys k
+          where ${col} >= json_extract(r.value, '$[0]') and ${col} < json_extract(r.value, '$[1]')
+            ${condition})`
+    : sql<{ i: number }>`
+        select (r.i - 1)::int as i
+        from unnest(${ranges.map((r) => r.from)}::text[], ${ranges.map((r) => r.to)}::text[])
+          with ordinality as r(lo, hi, i)
+        cross join lateral (
+          select 1 from company_search_keys k
+          where ${col} >= r.lo collate "C" and ${col} < r.hi collate "C" ${condition}
+          limit 1) k`;
 }
