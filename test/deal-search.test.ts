@@ -49,8 +49,10 @@ describe.each(DIALECTS)('search candidates on %s', (dialect) => {
         updated_at: now,
       });
       const id = newId();
-      // Four records in five hold the common word; one holds a word nothing else has.
-      const name = i === 7 ? `Rarity ${i}` : i % 5 === 0 ? `Other ${i}` : `Common ${i}`;
+      // Most records hold the common word; one holds a word nothing else has;
+      // and one in twelve a word that is over the cap but that the statistics cannot tell from a rare one.
+      const name =
+        i === 7 ? `Rarity ${i}` : i % 12 === 1 ? `Medium ${i}` : i % 5 === 0 ? `Other ${i}` : `Common ${i}`;
       if (i === 7) rareId = id;
       await insertParticipant(env.ctx.db, {
         id,
@@ -110,10 +112,17 @@ describe.each(DIALECTS)('search candidates on %s', (dialect) => {
     else expect(statements).toEqual(['select count(*) as']);
   });
 
-  it('a rare word is counted and read on both engines', async () => {
+  it('a rare word is looked up on both engines; on PostgreSQL in one statement after the estimate', async () => {
     const { ids, statements } = await candidatesOf('rarity');
     expect(ids).toEqual([rareId]);
-    expect(statements.filter((s) => s.startsWith('select count(*)'))).toHaveLength(2);
-    expect(statements.includes('explain (format json)')).toBe(dialect === 'postgres');
+    if (dialect === 'postgres') expect(statements).toEqual(['explain (format json)', "select 'record' as"]);
+    else expect(statements.filter((s) => s.startsWith('select count(*)'))).toHaveLength(2);
+  });
+
+  it('a word over the cap that the statistics do not show: no candidates, found by looking it up', async () => {
+    const { ids, statements } = await candidatesOf('medium');
+    expect(ids).toBeNull();
+    if (dialect === 'postgres') expect(statements).toEqual(['explain (format json)', "select 'record' as"]);
+    else expect(statements).toEqual(['select count(*) as']);
   });
 });

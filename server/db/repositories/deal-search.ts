@@ -32,19 +32,32 @@ export async function searchCandidates(
   const { cap, organizationId } = options;
   if ([...needle].length < MIN_INDEXED_SEARCH_LENGTH) return null;
   const { records, notes } = dialect === 'postgres' ? postgresMatches(needle) : sqliteMatches(needle);
-  // A word PostgreSQL's statistics already show to be common needs no count: counting `cap` matches read
-  // thousands of rows (about 5 of the 8 ms PostgreSQL spent per page of a common word at tier M). Its estimate of
-  // a substring match comes from the column's sample of values: a common word is estimated near its true count,
-  // and a word no sampled value contains gets a small default, so such words are still counted. A wrong guess
-  // costs speed, not correctness: both ways give the same page.
-  if (dialect === 'postgres' && (await estimatedRows(db, records.probe)) > cap * COMMON_ESTIMATE_FACTOR) {
-    return null;
+  let recordIds: string[];
+  let noteEngagementIds: string[];
+  if (dialect === 'postgres') {
+    // A word PostgreSQL's statistics already show to be common is not looked up: reading `cap` matches read
+    // thousands of rows (about 5 of the 8 ms PostgreSQL spent per page of a common word at tier M). Its estimate
+    // of a substring match comes from the column's sample of values: a common word is estimated near its true
+    // count, and a word no sampled value contains gets a small default, so such words are still looked up. A
+    // wrong guess costs speed, not correctness: both ways give the same page.
+    if ((await estimatedRows(db, records.probe)) > cap * COMMON_ESTIMATE_FACTOR) return null;
+    // Each statement is a round trip: the matches of the records and of the notes, up to one over the cap each,
+    // come in one (a word nobody has took four statements counting and reading).
+    const matches = await sql<{ kind: 'record' | 'note'; id: string }>`
+      select 'record' as kind, id from (${records.ids} limit ${cap + 1}) r
+      union all select 'note' as kind, id from (${notes.ids} limit ${cap + 1}) n`.execute(db);
+    recordIds = matches.rows.filter((m) => m.kind === 'record').map((m) => m.id);
+    noteEngagementIds = matches.rows.filter((m) => m.kind === 'note').map((m) => m.id);
+    if (recordIds.length > cap || noteEngagementIds.length > cap) return null;
+  } else {
+    // Counted first, so a common word costs one number from the database rather than `cap` ids.
+    if ((await countUpTo(db, records.probe, cap + 1)) > cap) return null;
+    if ((await countUpTo(db, notes.probe, cap + 1)) > cap) return null;
+    recordIds = (await records.ids.execute(db)).rows.map((r) => r.id);
+    noteEngagementIds = (await notes.ids.execute(db)).rows.map((r) => r.id);
   }
-  // Counted first, so a common word costs one number from the database rather than `cap` ids.
-  if ((await countUpTo(db, records.probe, cap + 1)) > cap) return null;
-  if ((await countUpTo(db, notes.probe, cap + 1)) > cap) return null;
-  const ids = new Set((await records.ids.execute(db)).rows.map((r) => r.id));
-  const engagements = [...new Set((await notes.ids.execute(db)).rows.map((r) => r.id))];
+  const ids = new Set(recordIds);
+  const engagements = [...new Set(noteEngagementIds)];
   if (engagements.length > 0) {
     const viaNotes = await db
       .selectFrom('participants')
