@@ -120,8 +120,8 @@ export interface DealPage extends LoadedDeal {
 
 /**
  * Everything `presentDeal` shows of a visible record (404 otherwise). The same rows either way: on PostgreSQL in
- * one statement (db/json.ts: a statement is a round trip there; nine of them cost the server 0.9 ms of CPU and
- * PostgreSQL 0.4 ms, one costs 0.6 and 0.3), on SQLite in nine look-ups (the one statement took twice as long).
+ * one statement (db/json.ts: a statement is a round trip there; eight of them cost the server 0.9 ms of CPU and
+ * PostgreSQL 0.4 ms, one costs 0.6 and 0.3), on SQLite in eight look-ups (the one statement took twice as long).
  */
 export async function loadDealPage(db: Executor, actor: Actor, id: string): Promise<DealPage> {
   return dialectOf(db) === 'postgres'

@@ -4,9 +4,9 @@
  *
  * A list searched for `q` either walks the view in its sort order and tests each record (cheap when many
  * records match: a page fills quickly) or starts from the records whose text contains `q` (cheap when few do).
- * Neither engine can tell which beforehand, so the index is asked first, with a cap: when at most `cap` records
- * and at most `cap` notes contain `q` anywhere, their records are the candidates and the list reads only those;
- * otherwise `q` is common and the walk is the right plan. The candidates are a superset of the matches of the
+ * Neither engine can always tell which beforehand (PostgreSQL's statistics tell a common word), so the index is
+ * asked, with a cap: when at most `cap` records and at most `cap` notes contain `q` anywhere, their records are
+ * the candidates and the list reads only those; otherwise `q` is common and the walk is the right plan. The candidates are a superset of the matches of the
  * caller's view (every organization's records, before the visibility predicate): the list query still applies
  * visibility, the view, the filters and the exact substring test to them.
  */
@@ -85,7 +85,7 @@ interface Matches {
 const COMMON_ESTIMATE_FACTOR = 3;
 
 /** PostgreSQL's estimate of the rows of `query` (planned, not run). */
-export async function estimatedRows(db: Executor, query: RawBuilder<unknown>): Promise<number> {
+async function estimatedRows(db: Executor, query: RawBuilder<unknown>): Promise<number> {
   const result = await sql<{ 'QUERY PLAN': unknown }>`explain (format json) ${query}`.execute(db);
   const raw = result.rows[0]?.['QUERY PLAN'];
   const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as [{ Plan: { 'Plan Rows': number } }];
