@@ -40,6 +40,11 @@ export const ERROR_CODES = {
     status: 409,
     message: 'Only a delivery that gave up (a dead letter) can be retried.',
   },
+  'directory-loading': {
+    status: 409,
+    message:
+      'An initial load of the customer directory is running (its D-U-N-S index is built at its end); import again when it has ended.',
+  },
   'user-exists': { status: 409, message: 'A user with this e-mail address exists.' },
   'own-account': {
     status: 409,

@@ -7,19 +7,29 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPANY_CSV_COLUMNS } from '../core/company-csv.ts';
-import { sqliteHandleOf } from '../server/db/database.ts';
+import { normalizeForSearch } from '../core/text.ts';
+import {
+  type CompanyTuple,
+  companyBatchWriter,
+  deferIndexes,
+  keysOfTuple,
+} from '../server/db/company-bulk.ts';
+import { migrateToLatest, openDatabase, sqliteHandleOf } from '../server/db/database.ts';
 import { companySearchTextPartial } from '../server/db/migrations/0012-company-search-text-partial.ts';
+import { migrations } from '../server/db/migrations/index.ts';
 import { DomainError } from '../server/errors.ts';
 import { readCompanyCsv, readCompanyCsvFileInWorker } from '../server/services/company-csv-reader.ts';
 import { writeCompaniesCsv } from '../server/services/generate-companies.ts';
 import { importCompanies, importCompanyChunks } from '../server/services/import-companies.ts';
-import { standardWorld, type World } from './factories.ts';
+import { dealBody, standardWorld, type World } from './factories.ts';
 import { createTestEnv, DIALECTS, type TestEnv } from './harness.ts';
 
 const HEADER = COMPANY_CSV_COLUMNS.join(',');
+const byDunsIn = (db: TestEnv['ctx']['db'], duns: string) =>
+  db.selectFrom('companies').selectAll().where('duns', '=', duns).execute();
 const csv = (...lines: string[]) => `${[HEADER, ...lines].join('\n')}\n`;
 
 async function generated(count: number, seed: number): Promise<string> {
@@ -302,14 +312,200 @@ describe.each(DIALECTS)('customer directory import on %s', (dialect) => {
       expect(result.deferredIndexes).toContain('companies_domain');
       expect(result.deferredIndexes).toContain('company_search_keys_country_key');
       expect(result.deferredIndexes).toContain('company_search_keys_text');
-      // Kept: the upsert needs the D-U-N-S, an update removes the entity's keys by its id.
-      expect(result.deferredIndexes).not.toContain('sqlite_autoindex_companies_2');
-      expect(result.deferredIndexes).not.toContain('companies_duns_key');
+      // SQLite defers the unique D-U-N-S index of an empty directory too (the load inserts, and merges repeats at
+      // the end); PostgreSQL keeps its constraint. Kept on both: an update removes the entity's keys by its id.
+      if (dialect === 'sqlite') expect(result.deferredIndexes).toContain('companies_duns');
+      else expect(result.deferredIndexes).not.toContain('companies_duns_key');
       expect(result.deferredIndexes).not.toContain('company_search_keys_company');
       expect(building.sort()).toEqual(result.deferredIndexes);
       // A second load is not initial any more: it maintains the indexes row by row.
       const second = await importCompanies(empty.ctx, [await generated(10, 6)], { initialLoad: true });
       expect(second.deferredIndexes).toEqual([]);
+      // Into a directory that holds rows, even when told to defer its indexes, the D-U-N-S index stays.
+      const refresh = await importCompanies(empty.ctx, [await generated(10, 7)], {
+        initialLoad: true,
+        deferIndexes: true,
+      });
+      expect(refresh.deferredIndexes).toContain('company_search_keys_key');
+      expect(refresh.deferredIndexes).not.toContain('companies_duns');
+      expect(await indexes()).toEqual(before);
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it('merges a D-U-N-S repeated in an initial load into its first entity: the last values and keys, counted as updates', async () => {
+    const empty = await createTestEnv(dialect);
+    try {
+      const result = await importCompanies(
+        empty.ctx,
+        [
+          csv(
+            'Alpha One AB,556800001,First Road 1,Lund,,,SE,,50-249,',
+            'Beta AB,556800002,Road,Lund,,,SE,,,',
+            'Alpha Renamed AB,556800001,Second Road 2,Malmö,,,SE,,,',
+            'Nameless Twin AB,,Road,Lund,,,SE,,,',
+            'Nameless Twin AB,,Road,Lund,,,SE,,,',
+            'Alpha Final AB,556800001,Third Road 3,Göteborg,,,SE,https://alpha.example,1000+,Retail',
+          ),
+        ],
+        { initialLoad: true, batchSize: 2 },
+      );
+      expect(result).toMatchObject({ read: 6, inserted: 4, updated: 2, badCount: 0 });
+      const alpha = await empty.ctx.db
+        .selectFrom('companies')
+        .selectAll()
+        .where('duns', '=', '556800001')
+        .execute();
+      expect(alpha).toHaveLength(1);
+      expect(alpha[0]).toMatchObject({
+        name: 'Alpha Final AB',
+        address_line1: 'Third Road 3',
+        city: 'Göteborg',
+        city_search: 'goteborg',
+        domain: 'alpha.example',
+        size: '1000+',
+        industry: 'Retail',
+      });
+      expect(await empty.ctx.db.selectFrom('companies').select('id').execute()).toHaveLength(4);
+      // Found by its last name only, and every key belongs to an entity.
+      const suggest = async (q: string) =>
+        (
+          await empty.ctx.db
+            .selectFrom('company_search_keys')
+            .select('company_id')
+            .where('key', 'like', `%${q}%`)
+            .execute()
+        ).map((k) => k.company_id);
+      expect(await suggest('alpha final')).toEqual([alpha[0]?.id]);
+      expect(await suggest('alpha one')).toEqual([]);
+      expect(await suggest('alpha renamed')).toEqual([]);
+      const orphans = await sql<{ n: number }>`
+        select count(*) as n from company_search_keys k
+        where not exists (select 1 from companies c where c.id = k.company_id)`.execute(empty.ctx.db);
+      expect(Number(orphans.rows[0]?.n)).toBe(0);
+      // Unique again.
+      await expect(
+        empty.ctx.db
+          .insertInto('companies')
+          .values({ ...alpha[0], id: '00000000-0000-7000-8000-000000000001' } as never)
+          .execute(),
+      ).rejects.toThrow(/unique|duplicate/i);
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it('after a load stopped with its D-U-N-S index deferred: the admin import waits, the next import merges (deals moved)', async () => {
+    if (dialect !== 'sqlite') return;
+    const empty = await createTestEnv(dialect);
+    try {
+      const db = empty.ctx.db;
+      const deferred = await deferIndexes(db, dialect, true);
+      expect(deferred).toContain('companies_duns');
+      const tuple = (id: string, name: string, city: string): CompanyTuple => [
+        id,
+        name,
+        normalizeForSearch(name),
+        '556900001',
+        null,
+        city,
+        normalizeForSearch(city),
+        null,
+        null,
+        'SE',
+        null,
+        null,
+        null,
+        null,
+      ];
+      const first = '01900000-0000-7000-8000-000000000001';
+      const second = '01900000-0000-7000-8000-000000000002';
+      const third = '01900000-0000-7000-8000-000000000003';
+      const writer = companyBatchWriter(db, dialect, true);
+      expect(await writer.write([tuple(first, 'Gamma First AB', 'Lund')])).toEqual({
+        inserted: 1,
+        updated: 0,
+      });
+      expect(await writer.write([tuple(second, 'Gamma Second AB', 'Malmö')])).toEqual({
+        inserted: 1,
+        updated: 0,
+      });
+      expect(await writer.write([tuple(third, 'Gamma Third AB', 'Umeå')])).toEqual({
+        inserted: 1,
+        updated: 0,
+      });
+      await writer.finish(true);
+      // The process stopped here. A user picked the second entity meanwhile and created a deal for it.
+      const world = await standardWorld(empty);
+      const created = await empty.app.inject({
+        method: 'POST',
+        url: '/api/v1/deals',
+        headers: world.users.radmin.auth,
+        payload: dealBody(world, { customer: { companyId: second } }),
+      });
+      expect(created.statusCode).toBe(201);
+      const dealId = created.json().id as string;
+
+      // The admin API's upsert cannot run without the index: refused, nothing written.
+      const refused = await empty.app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/companies/import',
+        headers: { ...world.users.vadmin.auth, 'content-type': 'text/csv' },
+        payload: csv('Delta AB,556900002,Road,Lund,,,SE,,,'),
+      });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().error.code).toBe('directory-loading');
+      expect(await byDunsIn(db, '556900002')).toHaveLength(0);
+
+      // The next import builds what the stopped one deferred, merging its repeats first.
+      const next = await importCompanies(empty.ctx, [csv('Delta AB,556900002,Road,Lund,,,SE,,,')], {
+        initialLoad: true,
+      });
+      expect(next).toMatchObject({ inserted: 1, updated: 0 });
+      const gamma = await byDunsIn(db, '556900001');
+      expect(gamma).toEqual([expect.objectContaining({ id: first, name: 'Gamma Third AB', city: 'Umeå' })]);
+      const keys = await db.selectFrom('company_search_keys').select(['company_id', 'key']).execute();
+      expect(keys.filter((k) => k.company_id === second || k.company_id === third)).toEqual([]);
+      expect(keys.filter((k) => k.company_id === first).map((k) => k.key)).toEqual(
+        keysOfTuple(tuple(first, 'Gamma Third AB', 'Umeå')),
+      );
+      const deal = await empty.app.inject({
+        method: 'GET',
+        url: `/api/v1/deals/${dealId}`,
+        headers: world.users.radmin.auth,
+      });
+      expect(deal.json().customer.companyId).toBe(first);
+      const sqlite = sqliteHandleOf(db);
+      expect(sqlite?.pragma('foreign_key_check')).toEqual([]);
+      expect(
+        sqlite
+          ?.prepare("select count(*) from sqlite_master where name = 'cosell_deferred_indexes'")
+          .pluck()
+          .get(),
+      ).toBe(0);
+      // A load still running when another import built its index upserts from its next transaction on.
+      expect(
+        await writer.write([tuple('01900000-0000-7000-8000-000000000004', 'Gamma Fourth AB', 'Kiruna')]),
+      ).toEqual({
+        inserted: 0,
+        updated: 1,
+      });
+      await writer.finish(true);
+      expect(await byDunsIn(db, '556900001')).toEqual([
+        expect.objectContaining({ id: first, name: 'Gamma Fourth AB' }),
+      ]);
+      // The admin import works again.
+      const accepted = await empty.app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/companies/import',
+        headers: { ...world.users.vadmin.auth, 'content-type': 'text/csv' },
+        payload: csv('Gamma Renamed AB,556900001,Road,Lund,,,SE,,,'),
+      });
+      expect(accepted.json()).toMatchObject({ inserted: 0, updated: 1 });
+      expect(await byDunsIn(db, '556900001')).toEqual([
+        expect.objectContaining({ id: first, name: 'Gamma Renamed AB' }),
+      ]);
     } finally {
       await empty.close();
     }
@@ -490,5 +686,59 @@ describe.each(DIALECTS)('customer directory import on %s', (dialect) => {
       expect(operation.parameters.map((p: { name: string }) => p.name)).toContain('dryRun');
       expect(operation.responses['200']).toBeDefined();
     });
+  });
+});
+
+describe('migration 0013 on SQLite: the D-U-N-S uniqueness as an index of its own', () => {
+  it('rebuilds the companies table with every row, its row number and the references to it', async () => {
+    const file = join(tmpdir(), `cosell-0013-${process.pid}-${Date.now()}.db`);
+    const handle = openDatabase(`sqlite:${file}`);
+    try {
+      const migrator = new Migrator({
+        db: handle.db,
+        provider: { getMigrations: async () => migrations('sqlite') },
+      });
+      const before = await migrator.migrateTo('0012_company_search_text_partial');
+      expect(before.error).toBeUndefined();
+      const sqlite = sqliteHandleOf(handle.db) as NonNullable<ReturnType<typeof sqliteHandleOf>>;
+      sqlite.exec(`
+        insert into companies (rowid, id, name, name_search, duns, city, city_search, country, domain)
+        values (7, 'c-one', 'One AB', 'one ab', '556000001', 'Lund', 'lund', 'SE', 'one.example'),
+               (9, 'c-two', 'Two AB', 'two ab', null, 'Lund', 'lund', 'SE', null);
+        insert into company_search_keys (company_id, key, text, country, city_search)
+        values ('c-one', 'a0one ab', 'one ab', 'SE', 'lund');`);
+      const unique = () =>
+        sqlite
+          .prepare(
+            'select name, origin from pragma_index_list(\'companies\') where "unique" = 1 order by name',
+          )
+          .all();
+      expect(unique()).toEqual([
+        { name: 'sqlite_autoindex_companies_1', origin: 'pk' },
+        { name: 'sqlite_autoindex_companies_2', origin: 'u' },
+      ]);
+      const rows = sqlite.prepare('select rowid, * from companies order by rowid').all();
+
+      await migrateToLatest(handle);
+      expect(unique()).toEqual([
+        { name: 'companies_duns', origin: 'c' },
+        { name: 'sqlite_autoindex_companies_1', origin: 'pk' },
+      ]);
+      expect(sqlite.prepare('select rowid, * from companies order by rowid').all()).toEqual(rows);
+      expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(sqlite.pragma('foreign_key_check')).toEqual([]);
+      // The search key still references the table: its company cannot go, and a D-U-N-S cannot repeat.
+      expect(() => sqlite.exec("delete from companies where id = 'c-one'")).toThrow(/FOREIGN KEY/);
+      expect(() =>
+        sqlite.exec(`insert into companies (id, name, name_search, duns, city, city_search, country)
+                     values ('c-three', 'Three AB', 'three ab', '556000001', 'Lund', 'lund', 'SE')`),
+      ).toThrow(/UNIQUE/);
+      expect(
+        sqlite.prepare("select count(*) from sqlite_master where name = 'companies_domain'").pluck().get(),
+      ).toBe(1);
+    } finally {
+      await handle.close();
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    }
   });
 });

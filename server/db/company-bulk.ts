@@ -12,7 +12,9 @@ import { closeSync, fsyncSync, openSync } from 'node:fs';
 import type SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { companySearchKeys, keyText } from '../../core/company-search.ts';
+import { DomainError } from '../errors.ts';
 import { type Db, type Dialect, sqliteHandleOf, type Trx } from './database.ts';
+import { DUNS_INDEX } from './migrations/0013-companies-duns-index.ts';
 import type { CompaniesTable } from './schema.ts';
 
 /** The columns a bulk write sets, in the order of a CompanyTuple. */
@@ -63,9 +65,8 @@ const TUPLE_CITY_SEARCH = 6;
 const TUPLE_COUNTRY = 9;
 const TUPLE_SIZE = 12;
 
-const UPSERT_SQL =
-  `insert into companies (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')}) ` +
-  `on conflict (duns) do update set ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+const INSERT_SQL = `insert into companies (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`;
+const UPSERT_SQL = `${INSERT_SQL} on conflict (duns) do update set ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}`;
 
 /** The stored keys of each row, in the order of the rows (core/company-search.ts `companySearchKeys`). */
 export type RowKeys = readonly (readonly string[])[];
@@ -80,18 +81,41 @@ const KEY_ROWS_PER_STATEMENT = 50;
 const KEY_COLUMNS = 5;
 
 interface SqliteWriter {
-  /** Writes the rows without a transaction of its own (the caller holds one). */
-  writeRows(rows: readonly CompanyTuple[], keys: RowKeys | undefined): { inserted: number; updated: number };
-  /** Writes the rows in one transaction. */
+  /**
+   * Writes the rows without a transaction of its own (the caller holds one). `insertOnly`: every row is
+   * inserted, a repeated D-U-N-S too (an initial load while the D-U-N-S index is deferred; the repeats are
+   * merged when it is built: settleRepeatedDuns).
+   */
+  writeRows(
+    rows: readonly CompanyTuple[],
+    keys: RowKeys | undefined,
+    insertOnly: boolean,
+  ): { inserted: number; updated: number };
+  /** Upserts the rows in one transaction; refused (`directory-loading`) while the D-U-N-S index is deferred. */
   write(rows: readonly CompanyTuple[], keys: RowKeys | undefined): { inserted: number; updated: number };
+  /** Whether the unique D-U-N-S index exists (an initial load into an empty directory defers it). */
+  dunsIndexExists(): boolean;
 }
 const writers = new WeakMap<SqliteDatabase.Database, SqliteWriter>();
 
 function sqliteWriter(sqlite: SqliteDatabase.Database): SqliteWriter {
   let writer = writers.get(sqlite);
   if (!writer) {
-    const upsert = sqlite.prepare(UPSERT_SQL);
-    const upsertReturning = sqlite.prepare(`${UPSERT_SQL} returning id`).pluck();
+    const insert = sqlite.prepare(INSERT_SQL);
+    const dunsIndex = sqlite
+      .prepare(`select 1 from sqlite_master where type = 'index' and name = '${DUNS_INDEX}'`)
+      .pluck();
+    const dunsIndexExists = () => dunsIndex.get() !== undefined;
+    // Prepared when first used: SQLite refuses to prepare an upsert while the D-U-N-S index is deferred.
+    let upsertStatements: { upsert: SqliteDatabase.Statement; returning: SqliteDatabase.Statement } | null =
+      null;
+    const upserts = () => {
+      upsertStatements ??= {
+        upsert: sqlite.prepare(UPSERT_SQL),
+        returning: sqlite.prepare(`${UPSERT_SQL} returning id`).pluck(),
+      };
+      return upsertStatements;
+    };
     const lastRowid = sqlite.prepare('select last_insert_rowid()').pluck();
     const idOfDuns = sqlite.prepare('select id from companies where duns = ?').pluck();
     const deleteKeys = sqlite.prepare('delete from company_search_keys where company_id = ?');
@@ -118,7 +142,20 @@ function sqliteWriter(sqlite: SqliteDatabase.Database): SqliteWriter {
       for (let i = 0; i < pending.length; i += KEY_COLUMNS) insertKey.run(pending.slice(i, i + KEY_COLUMNS));
       pending.length = 0;
     };
-    const writeRows = (rows: readonly CompanyTuple[], keys: RowKeys | undefined) => {
+    const writeRows = (rows: readonly CompanyTuple[], keys: RowKeys | undefined, insertOnly: boolean) => {
+      if (insertOnly) {
+        try {
+          for (let i = 0; i < rows.length; i++) {
+            const row = rows[i] as CompanyTuple;
+            insert.run(row);
+            queueKeys(row[TUPLE_ID], row, keys ? (keys[i] as readonly string[]) : keysOfTuple(row));
+          }
+          flushKeys();
+        } finally {
+          pending.length = 0;
+        }
+        return { inserted: rows.length, updated: 0 };
+      }
       let inserted = 0;
       // Which rows were inserted: an update keeps the existing entity's id, and leaves the connection's last
       // insert rowid as it was, while every insert moves it to a new rowid above all others. Until the batch
@@ -130,12 +167,12 @@ function sqliteWriter(sqlite: SqliteDatabase.Database): SqliteWriter {
           const row = rows[i] as CompanyTuple;
           let fresh = false;
           if (last === null) {
-            if (upsertReturning.get(row) === row[TUPLE_ID]) {
+            if (upserts().returning.get(row) === row[TUPLE_ID]) {
               fresh = true;
               last = lastRowid.get() as number | bigint;
             }
           } else {
-            const { lastInsertRowid } = upsert.run(row);
+            const { lastInsertRowid } = upserts().upsert.run(row);
             if (lastInsertRowid !== last) {
               fresh = true;
               last = lastInsertRowid;
@@ -158,8 +195,13 @@ function sqliteWriter(sqlite: SqliteDatabase.Database): SqliteWriter {
       }
       return { inserted, updated: rows.length - inserted };
     };
-    const run = sqlite.transaction(writeRows);
-    writer = { writeRows, write: (rows, keys) => run.immediate(rows, keys) };
+    const run = sqlite.transaction((rows: readonly CompanyTuple[], keys: RowKeys | undefined) => {
+      // Without the index the upsert cannot tell an update from an insert (and SQLite refuses its ON
+      // CONFLICT): another process's initial load is running.
+      if (!dunsIndexExists()) throw new DomainError('directory-loading');
+      return writeRows(rows, keys, false);
+    });
+    writer = { writeRows, write: (rows, keys) => run.immediate(rows, keys), dunsIndexExists };
     writers.set(sqlite, writer);
   }
   return writer;
@@ -191,7 +233,7 @@ export async function upsertCompaniesBulk(
  * parameters whatever the number of rows (a VALUES list of 1000 rows had 14,000 placeholders for the query
  * builder to write and the server to parse: 65 µs of the importing process's CPU per row, most of the import's
  * time). The search keys likewise, five arrays. Inserted and updated rows are told apart by the returned ids (an
- * updated row returns the existing entity's id, not the new one it was given), as upsertCompaniesByDuns does.
+ * updated row returns the existing entity's id, not the new one it was given).
  */
 async function upsertPostgres(
   trx: Trx,
@@ -251,7 +293,10 @@ async function upsertPostgres(
 export const GROUPED_TRANSACTION_MS = 1000;
 
 export interface CompanyBatchWriter {
-  /** Upserts one batch (as upsertCompaniesBulk). */
+  /**
+   * Upserts one batch (as upsertCompaniesBulk); grouped while the D-U-N-S index is deferred, inserts it (a
+   * repeated D-U-N-S is merged with its first entity when the index is built, and counted then).
+   */
   write(rows: readonly CompanyTuple[], keys?: RowKeys): Promise<{ inserted: number; updated: number }>;
   /** Commits what the last batches wrote (grouped), or undoes it (`commit` false). */
   finish(commit: boolean): Promise<void>;
@@ -261,9 +306,9 @@ export interface CompanyBatchWriter {
  * The writer of an import. `grouped` (SQLite; an initial load, whose secondary indexes are deferred): the
  * batches share one transaction, committed once it has been open GROUPED_TRANSACTION_MS, so a running server
  * waits at most about that long (plus a batch) for the write lock. Every commit writes every page the
- * transaction changed to the WAL, and the D-U-N-S index is changed all over: at 2 million rows a commit of
- * 5000 rows wrote some 4000 pages of it for 5000 rows, a commit per second writes each of its pages about
- * once per second. Those commits are not synced to the disk one by one (`synchronous = NORMAL` for them:
+ * transaction changed to the WAL, and the D-U-N-S index, when a load into a directory that held rows keeps it, is
+ * changed all over: at 2 million rows a commit of 5000 rows wrote some 4000 pages of it for 5000 rows, a commit
+ * per second writes each of its pages about once per second. Those commits are not synced to the disk one by one (`synchronous = NORMAL` for them:
  * waiting for the disk took a sixth of the load's time); `finish` syncs the WAL, and with it every commit, so
  * the import is durable when it reports (a power cut in the middle loses at most its last seconds, as if it
  * had stopped there). Memory stays that of one batch. Otherwise each batch is its own
@@ -275,7 +320,12 @@ export function companyBatchWriter(db: Db, dialect: Dialect, grouped: boolean): 
     return { write: (rows, keys) => upsertCompaniesBulk(db, dialect, rows, keys), finish: async () => {} };
   }
   const synchronous = sqlite.pragma('synchronous', { simple: true }) as number;
+  const writer = sqliteWriter(sqlite);
   let openedAt: number | null = null;
+  // Whether the open transaction inserts every row: the D-U-N-S index is deferred (this load's, into an empty
+  // directory). Asked at each transaction's start: another import may have built it in between, and then the
+  // rows are upserted again.
+  let insertOnly = false;
   // Commits since the last sync to the disk.
   let unsynced = false;
   const end = (commit: boolean) => {
@@ -303,9 +353,10 @@ export function companyBatchWriter(db: Db, dialect: Dialect, grouped: boolean): 
           sqlite.pragma('synchronous = NORMAL');
           sqlite.exec('begin immediate');
           openedAt = performance.now();
+          insertOnly = !writer.dunsIndexExists();
         }
         try {
-          const counts = sqliteWriter(sqlite).writeRows(rows, keys);
+          const counts = writer.writeRows(rows, keys, insertOnly);
           if (performance.now() - openedAt >= GROUPED_TRANSACTION_MS) end(true);
           return counts;
         } catch (error) {
@@ -377,13 +428,15 @@ const KEPT_DURING_LOAD = ['company_search_keys_company'];
 
 /**
  * A large load: drops the secondary indexes of the companies and company_search_keys tables (those
- * made by CREATE INDEX but the search keys' company index; the primary keys and the unique D-U-N-S stay, the
- * upsert needs it) so that the load does not maintain them row by row;
- * restoreDeferredIndexes builds each once at the end, which is several times cheaper. The definitions are saved
+ * made by CREATE INDEX but the search keys' company index) so that the load does not maintain them row by row;
+ * restoreDeferredIndexes builds each once at the end, which is several times cheaper. The unique D-U-N-S index
+ * goes too on SQLite when the directory is empty: the load then inserts every row, and the repeats of a
+ * D-U-N-S within its file are merged when the index is built (settleRepeatedDuns). Into a directory that holds
+ * rows it stays: the upsert needs it to find the entities there. The definitions are saved
  * in `cosell_deferred_indexes` in the same transaction as the drops, so an interrupted load loses nothing: the
  * next import (or restoreDeferredIndexes) builds them. `onlyIfEmpty`: only when the table holds no rows (an
  * initial load, when nobody can miss the indexes). Returns the names of the dropped indexes. PostgreSQL: the same
- * (deferIndexesPostgres).
+ * but its D-U-N-S constraint (deferIndexesPostgres).
  */
 export async function deferIndexes(db: Db, dialect: Dialect, onlyIfEmpty: boolean): Promise<string[]> {
   const sqlite = dialect === 'sqlite' ? sqliteHandleOf(db) : undefined;
@@ -391,17 +444,18 @@ export async function deferIndexes(db: Db, dialect: Dialect, onlyIfEmpty: boolea
   return db.connection().execute(async () =>
     sqlite
       .transaction(() => {
-        if (onlyIfEmpty && sqlite.prepare('select 1 from companies limit 1').get() !== undefined) return [];
+        const empty = sqlite.prepare('select 1 from companies limit 1').get() === undefined;
+        if (onlyIfEmpty && !empty) return [];
         const indexes = sqlite
           .prepare(
             `select l.name, m.sql
              from (select * from pragma_index_list('companies')
                    union all select * from pragma_index_list('company_search_keys')) l
              join sqlite_master m on m.type = 'index' and m.name = l.name
-             where l.origin = 'c' and l."unique" = 0 and m.sql is not null
+             where l.origin = 'c' and (l."unique" = 0 or (l.name = '${DUNS_INDEX}' and ?)) and m.sql is not null
                and l.name not in (${KEPT_DURING_LOAD.map((name) => `'${name}'`).join(', ')})`,
           )
-          .all() as { name: string; sql: string }[];
+          .all(empty ? 1 : 0) as { name: string; sql: string }[];
         if (indexes.length === 0) return [];
         sqlite.exec(`create table if not exists ${PENDING_TABLE} (name text primary key, sql text not null)`);
         const save = sqlite.prepare(`insert or replace into ${PENDING_TABLE} (name, sql) values (?, ?)`);
@@ -415,19 +469,30 @@ export async function deferIndexes(db: Db, dialect: Dialect, onlyIfEmpty: boolea
   );
 }
 
+/** What restoreDeferredIndexes did. */
+export interface RestoredIndexes {
+  /** The indexes built. */
+  built: string[];
+  /**
+   * Rows merged into an earlier entity of the same D-U-N-S before the unique D-U-N-S index was built (each the
+   * update of an entity, which the load had counted as an insert).
+   */
+  merged: number;
+}
+
 /**
- * Builds the indexes an initial load deferred and returns their names. Each index in a transaction of its own,
+ * Builds the indexes an initial load deferred. Each index in a transaction of its own,
  * which also takes its definition off the list: other writers of the database wait for one index at a time,
  * not for all of them, and an interruption keeps what was built.
  */
-export async function restoreDeferredIndexes(db: Db, dialect: Dialect): Promise<string[]> {
+export async function restoreDeferredIndexes(db: Db, dialect: Dialect): Promise<RestoredIndexes> {
   const sqlite = dialect === 'sqlite' ? sqliteHandleOf(db) : undefined;
-  if (!sqlite) return restoreDeferredIndexesPostgres(db);
+  if (!sqlite) return { built: await restoreDeferredIndexesPostgres(db), merged: 0 };
   return db.connection().execute(async () => {
     const exists = sqlite
       .prepare(`select 1 from sqlite_master where type = 'table' and name = '${PENDING_TABLE}'`)
       .get();
-    if (!exists) return [];
+    if (!exists) return { built: [], merged: 0 };
     const pending = sqlite.prepare(`select name, sql from ${PENDING_TABLE} order by name`).all() as {
       name: string;
       sql: string;
@@ -440,14 +505,34 @@ export async function restoreDeferredIndexes(db: Db, dialect: Dialect): Promise<
     // Each index's commit is not synced on its own: the list's removal at the end is, with all before it. A
     // power cut in between loses the indexes built since the last sync together with their taking off the list.
     sqlite.pragma('synchronous = NORMAL');
+    let merged = 0;
     try {
       const built = sqlite.prepare(`delete from ${PENDING_TABLE} where name = ?`);
       for (const index of pending) {
         sqlite
           .transaction(() => {
-            sqlite.exec(
-              index.sql.replace(/^\s*create\s+index\s+(?!if\s+not\s+exists)/i, 'CREATE INDEX IF NOT EXISTS '),
+            const create = index.sql.replace(
+              /^\s*create\s+(unique\s+)?index\s+(?!if\s+not\s+exists)/i,
+              (_, unique: string | undefined) => `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS `,
             );
+            if (index.name !== DUNS_INDEX) {
+              sqlite.exec(create);
+            } else {
+              try {
+                sqlite.exec(create);
+              } catch (error) {
+                // A D-U-N-S repeated in the load's file: merged, then the index is built (the check costs a sort
+                // of the table, so it runs only when the index found a repeat).
+                if (
+                  (error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE' ||
+                  !sqlite.inTransaction
+                ) {
+                  throw error;
+                }
+                merged += settleRepeatedDuns(sqlite);
+                sqlite.exec(create);
+              }
+            }
             built.run(index.name);
           })
           .immediate();
@@ -459,8 +544,53 @@ export async function restoreDeferredIndexes(db: Db, dialect: Dialect): Promise<
       sqlite.pragma(`cache_size = ${cache}`);
       sqlite.pragma(`threads = ${threads}`);
     }
-    return pending.map((i) => i.name);
+    return { built: pending.map((i) => i.name), merged };
   });
+}
+
+/**
+ * Merges the companies that share a D-U-N-S number, as the upserts would have (SQLite, in the transaction that
+ * then builds the unique index): each D-U-N-S keeps its first entity's id (the deals that reference the others
+ * are moved to it) with its last row's values and search keys, as if the later rows had updated the first.
+ * Returns how many rows were merged away.
+ */
+function settleRepeatedDuns(sqlite: SqliteDatabase.Database): number {
+  sqlite.exec(`
+    create temp table cosell_duns_repeats as
+      select rowid as row, id, duns from companies
+      where duns in (select duns from companies where duns is not null group by duns having count(*) > 1);
+    create temp table cosell_duns_merged (
+      removed_id text primary key, keep_id text not null, removed_row integer not null, last integer not null);
+    insert into cosell_duns_merged (removed_id, keep_id, removed_row, last)
+      select r.id, k.id, r.row, r.row = g.last_row
+      from cosell_duns_repeats r
+      join (select duns, min(row) as keep_row, max(row) as last_row from cosell_duns_repeats group by duns) g
+        on g.duns = r.duns
+      join cosell_duns_repeats k on k.row = g.keep_row
+      where r.row <> g.keep_row;`);
+  try {
+    const updated = UPDATED.join(', ');
+    sqlite.exec(`
+      update companies set (${updated}) = (
+        select ${UPDATED.map((c) => `l.${c}`).join(', ')}
+        from cosell_duns_merged m join companies l on l.rowid = m.removed_row
+        where m.last and m.keep_id = companies.id)
+      where id in (select keep_id from cosell_duns_merged where last);
+      delete from company_search_keys
+      where company_id in (select keep_id from cosell_duns_merged where last)
+         or company_id in (select removed_id from cosell_duns_merged where not last);
+      update company_search_keys
+      set company_id = (select keep_id from cosell_duns_merged where removed_id = company_search_keys.company_id)
+      where company_id in (select removed_id from cosell_duns_merged where last);
+      update engagements
+      set customer_company_id = (
+        select keep_id from cosell_duns_merged where removed_id = engagements.customer_company_id)
+      where customer_company_id in (select removed_id from cosell_duns_merged);
+      delete from companies where id in (select removed_id from cosell_duns_merged);`);
+    return sqlite.prepare('select count(*) from cosell_duns_merged').pluck().get() as number;
+  } finally {
+    sqlite.exec('drop table temp.cosell_duns_repeats; drop table temp.cosell_duns_merged;');
+  }
 }
 
 /**

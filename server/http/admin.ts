@@ -82,7 +82,9 @@ export function adminRoutes(ctx: ServiceContext) {
             `The body is CSV (RFC 4180, UTF-8) with the header \`${COMPANY_CSV_COLUMNS.join(',')}\`. ` +
             'Rows are upserted by D-U-N-S (rows without one are inserted as new entities). Every bad row is ' +
             'reported with its line number and reason and the other rows are still imported. With ' +
-            '`dryRun=true` nothing is written. See docs/DIRECTORY.md.',
+            '`dryRun=true` nothing is written. While a command-line initial load into an empty directory is ' +
+            'running on SQLite (its D-U-N-S index is built at its end) the answer is 409 `directory-loading`. ' +
+            'See docs/DIRECTORY.md.',
           consumes: ['text/csv'],
           querystring: z.strictObject({
             dryRun: z

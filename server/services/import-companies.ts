@@ -49,7 +49,9 @@ export interface ImportOptions {
   /**
    * An initial load (the command line): indexes an interrupted earlier load left to build are built first; then,
    * if the directory is empty, its secondary indexes are built once at the end instead of row by row
-   * (both engines; db/company-bulk.ts). Company suggestions are slow until the load ends.
+   * (both engines; db/company-bulk.ts), and on SQLite its unique D-U-N-S index too (the rows are inserted, and
+   * a D-U-N-S repeated in the file merged at the end). Company suggestions are slow until the load ends, and the
+   * admin API's import is refused (`directory-loading`) while the D-U-N-S index is deferred.
    */
   initialLoad?: boolean;
   /**
@@ -204,7 +206,11 @@ export async function importCompanyChunks(
     // Built even when the import failed: the directory must stay searchable.
     if (deferred.length > 0) {
       if (!failed) options.onBuildingIndexes?.(deferred);
-      await restoreDeferredIndexes(ctx.db, ctx.dialect);
+      // A D-U-N-S repeated in the file was inserted each time while its index was deferred; merged now, each
+      // repeat is the update of the first entity that it would have been.
+      const { merged } = await restoreDeferredIndexes(ctx.db, ctx.dialect);
+      progress.inserted -= merged;
+      progress.updated += merged;
     }
   }
   return {

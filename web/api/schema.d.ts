@@ -1971,7 +1971,7 @@ export interface paths {
     put?: never;
     /**
      * Import customer directory entities from CSV (vendor-admin; at most 10 MB)
-     * @description The body is CSV (RFC 4180, UTF-8) with the header `name,duns,addressLine1,city,region,postalCode,country,website,size,industry`. Rows are upserted by D-U-N-S (rows without one are inserted as new entities). Every bad row is reported with its line number and reason and the other rows are still imported. With `dryRun=true` nothing is written. See docs/DIRECTORY.md.
+     * @description The body is CSV (RFC 4180, UTF-8) with the header `name,duns,addressLine1,city,region,postalCode,country,website,size,industry`. Rows are upserted by D-U-N-S (rows without one are inserted as new entities). Every bad row is reported with its line number and reason and the other rows are still imported. With `dryRun=true` nothing is written. While a command-line initial load into an empty directory is running on SQLite (its D-U-N-S index is built at its end) the answer is 409 `directory-loading`. See docs/DIRECTORY.md.
      */
     post: {
       parameters: {

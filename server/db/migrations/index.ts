@@ -11,6 +11,7 @@ import { companySearchKeysUnkeyed } from './0009-company-search-keys-unkeyed.ts'
 import { dealSearchDeferred } from './0010-deal-search-deferred.ts';
 import { statusListExpiry } from './0011-status-list-expiry.ts';
 import { companySearchTextPartial } from './0012-company-search-text-partial.ts';
+import { companiesDunsIndex } from './0013-companies-duns-index.ts';
 
 /**
  * Migrations in code (portable across both engines). Each is written once; the few spots
@@ -30,6 +31,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0010_deal_search_deferred': { up: (db) => dealSearchDeferred(db, dialect) },
     '0011_status_list_expiry': { up: (db) => statusListExpiry(db, dialect) },
     '0012_company_search_text_partial': { up: (db) => companySearchTextPartial(db, dialect) },
+    '0013_companies_duns_index': { up: (db) => companiesDunsIndex(db, dialect) },
   };
 }
 

@@ -20,53 +20,6 @@ const searchable = (row: Insertable<CompaniesTable>) => ({
   city_search: row.city_search,
 });
 
-/**
- * Bulk import: inserts each row, or updates the entity that already has its D-U-N-S (keeping that entity's id);
- * rows without a D-U-N-S are always inserted. One statement for the whole batch, the same on both engines.
- * The rows must not repeat a D-U-N-S (PostgreSQL refuses to update one row twice in a statement).
- * Counts come from the returned ids: an updated row returns the existing id, not the new one it was given.
- * The search keys of every written entry are (re)written too: call it in a transaction.
- */
-export async function upsertCompaniesByDuns(
-  db: Executor,
-  rows: Insertable<CompaniesTable>[],
-): Promise<{ inserted: number; updated: number }> {
-  if (rows.length === 0) return { inserted: 0, updated: 0 };
-  const returned = await db
-    .insertInto('companies')
-    .values(rows)
-    .onConflict((oc) =>
-      oc.column('duns').doUpdateSet((eb) => ({
-        name: eb.ref('excluded.name'),
-        name_search: eb.ref('excluded.name_search'),
-        address_line1: eb.ref('excluded.address_line1'),
-        city: eb.ref('excluded.city'),
-        city_search: eb.ref('excluded.city_search'),
-        region: eb.ref('excluded.region'),
-        postal_code: eb.ref('excluded.postal_code'),
-        country: eb.ref('excluded.country'),
-        website: eb.ref('excluded.website'),
-        domain: eb.ref('excluded.domain'),
-        size: eb.ref('excluded.size'),
-        industry: eb.ref('excluded.industry'),
-      })),
-    )
-    .returning(['id', 'duns'])
-    .execute();
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const byDuns = new Map(rows.map((r) => [r.duns, r]));
-  const written = returned.map((r) => {
-    const fresh = byId.has(r.id);
-    const row = (fresh ? byId.get(r.id) : byDuns.get(r.duns)) as Insertable<CompaniesTable>;
-    return { ...searchable(row), id: r.id, fresh };
-  });
-  const inserted = written.filter((w) => w.fresh);
-  const updated = written.filter((w) => !w.fresh);
-  await writeSearchKeys(db, inserted, false);
-  await writeSearchKeys(db, updated, true);
-  return { inserted: inserted.length, updated: updated.length };
-}
-
 /** Which of these D-U-N-S numbers the directory already holds. */
 export async function existingDuns(db: Executor, duns: readonly string[]): Promise<Set<string>> {
   if (duns.length === 0) return new Set();
