@@ -294,8 +294,8 @@ export const GROUPED_TRANSACTION_MS = 1000;
 
 export interface CompanyBatchWriter {
   /**
-   * Upserts one batch (as upsertCompaniesBulk); grouped while the D-U-N-S index is deferred, inserts it (a
-   * repeated D-U-N-S is merged with its first entity when the index is built, and counted then).
+   * Upserts one batch (as upsertCompaniesBulk). A grouped writer inserts it instead while the D-U-N-S index is
+   * deferred: a repeated D-U-N-S is merged into its first entity when the index is built, and counted then.
    */
   write(rows: readonly CompanyTuple[], keys?: RowKeys): Promise<{ inserted: number; updated: number }>;
   /** Commits what the last batches wrote (grouped), or undoes it (`commit` false). */
@@ -306,10 +306,10 @@ export interface CompanyBatchWriter {
  * The writer of an import. `grouped` (SQLite; an initial load, whose secondary indexes are deferred): the
  * batches share one transaction, committed once it has been open GROUPED_TRANSACTION_MS, so a running server
  * waits at most about that long (plus a batch) for the write lock. Every commit writes every page the
- * transaction changed to the WAL, and the D-U-N-S index, when a load into a directory that held rows keeps it, is
- * changed all over: at 2 million rows a commit of 5000 rows wrote some 4000 pages of it for 5000 rows, a commit
- * per second writes each of its pages about once per second. Those commits are not synced to the disk one by one (`synchronous = NORMAL` for them:
- * waiting for the disk took a sixth of the load's time); `finish` syncs the WAL, and with it every commit, so
+ * transaction changed to the WAL, and the D-U-N-S index, where a load into a directory that held rows keeps it,
+ * is changed all over: at 2 million rows a commit of 5000 rows wrote some 4000 pages of it for 5000 rows, a
+ * commit per second writes each of its pages about once per second. Those commits are not synced to the disk
+ * one by one (`synchronous = NORMAL` for them: waiting for the disk took a sixth of the load's time); `finish` syncs the WAL, and with it every commit, so
  * the import is durable when it reports (a power cut in the middle loses at most its last seconds, as if it
  * had stopped there). Memory stays that of one batch. Otherwise each batch is its own
  * transaction, as durable as the connection is set.
@@ -515,23 +515,18 @@ export async function restoreDeferredIndexes(db: Db, dialect: Dialect): Promise<
               /^\s*create\s+(unique\s+)?index\s+(?!if\s+not\s+exists)/i,
               (_, unique: string | undefined) => `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS `,
             );
-            if (index.name !== DUNS_INDEX) {
+            try {
               sqlite.exec(create);
-            } else {
-              try {
-                sqlite.exec(create);
-              } catch (error) {
-                // A D-U-N-S repeated in the load's file: merged, then the index is built (the check costs a sort
-                // of the table, so it runs only when the index found a repeat).
-                if (
-                  (error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE' ||
-                  !sqlite.inTransaction
-                ) {
-                  throw error;
-                }
-                merged += settleRepeatedDuns(sqlite);
-                sqlite.exec(create);
-              }
+            } catch (error) {
+              // The D-U-N-S index found a number repeated in the load's file: the entities are merged, then the
+              // index is built (looking for repeats costs a sort of the table, so only a failed build does).
+              const repeated =
+                index.name === DUNS_INDEX &&
+                (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+                sqlite.inTransaction;
+              if (!repeated) throw error;
+              merged += settleRepeatedDuns(sqlite);
+              sqlite.exec(create);
             }
             built.run(index.name);
           })
