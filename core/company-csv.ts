@@ -66,6 +66,9 @@ export function isCompanyCsvHeader(fields: readonly string[]): boolean {
 // C0 controls other than TAB, LF and CR (which quoted fields may hold), and DEL.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+// The same, or U+FFFD (what the decoder made of bytes that are not UTF-8): one scan finds a field to look at.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL_OR_UNDECODED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/;
 const DUNS = /^\d{9}$/;
 
 /** Checks one record (the fields of one CSV row); the first problem found is the reason. */
@@ -80,12 +83,14 @@ export function checkCompanyRecord(fields: readonly string[]): CompanyRecordChec
   for (let i = 0; i < COMPANY_CSV_COLUMNS.length; i++) {
     const column = COMPANY_CSV_COLUMNS[i] as CompanyCsvColumn;
     const value = (fields[i] as string).trim();
-    // The decoder turns bytes that are not UTF-8 into U+FFFD.
-    if (value.includes('\uFFFD')) {
-      return { ok: false, reason: `${column} is not valid UTF-8`, field: column };
-    }
-    if (CONTROL.test(value)) {
-      return { ok: false, reason: `${column} contains control characters`, field: column };
+    if (CONTROL_OR_UNDECODED.test(value)) {
+      // The decoder turns bytes that are not UTF-8 into U+FFFD.
+      if (value.includes('\uFFFD')) {
+        return { ok: false, reason: `${column} is not valid UTF-8`, field: column };
+      }
+      if (CONTROL.test(value)) {
+        return { ok: false, reason: `${column} contains control characters`, field: column };
+      }
     }
     const limit = COMPANY_FIELD_LIMITS[column];
     if (value.length > limit && column !== 'duns' && column !== 'country') {

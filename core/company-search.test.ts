@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  companySearchKeyStrings,
   companySearchKeys,
   EXACT,
   exactnessOf,
@@ -10,6 +11,7 @@ import {
   type SearchHit,
   searchQuery,
   searchTexts,
+  searchTextsByCharacter,
   sizeBand,
   typoPrefixes,
   WHOLE_WORDS,
@@ -92,6 +94,33 @@ describe('search texts of a name', () => {
       'b4cars ab',
     ]);
     expect(companySearchKeys('', '1000+')).toEqual([]);
+    expect(companySearchKeyStrings('volvo cars ab', '1000+')).toEqual(['a4volvo cars ab', 'b4cars ab']);
+  });
+
+  it('property: a name without CJK gets the texts of the character-by-character reading, by its spaces', () => {
+    const unit = fc.constantFrom(
+      'a',
+      'b',
+      'x',
+      ' ',
+      ' ',
+      'ab',
+      'inc',
+      'é',
+      'я',
+      'ооо',
+      '-',
+      '&',
+      '😀',
+      'ᄀ',
+      '台',
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 40 }), fc.integer({ min: 0, max: 400 }), (units, pad) => {
+        const name = units.join('') + ' w'.repeat(pad % 7) + 'z'.repeat(pad);
+        expect(searchTexts(name)).toEqual(searchTextsByCharacter(name));
+      }),
+    );
   });
 });
 

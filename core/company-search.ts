@@ -110,8 +110,47 @@ const NOT_A_WORD_START = new Set([
   'пао',
 ]);
 
+/** Any character at U+1100 or above, where every CJK script lies (and every surrogate of an astral one). */
+const FROM_U1100 = /[\u1100-\uffff]/;
+
 /** The texts a company is found by: the normalized name first, then the rest of it from each later word start. */
 export function searchTexts(nameSearch: string): { tier: KeyTier; text: string }[] {
+  const name = nameSearch.slice(0, MAX_KEY_TEXT * 4);
+  if (FROM_U1100.test(name)) return searchTextsByCharacter(name);
+  const texts: { tier: KeyTier; text: string }[] = [];
+  if (name.length === 0) return texts;
+  const first = name.slice(0, MAX_KEY_TEXT);
+  texts.push({ tier: NAME_START, text: first });
+  // Without CJK a word starts only after a space: the spaces are found, not every character looked at (the
+  // same texts as searchTextsByCharacter; a test holds the two together).
+  let seen: Set<string> | null = null;
+  let starts = 0;
+  for (
+    let space = name.indexOf(' ');
+    space !== -1 && starts < MAX_WORD_STARTS;
+    space = name.indexOf(' ', space + 1)
+  ) {
+    const offset = space + 1;
+    if (offset >= name.length || name[offset] === ' ') continue;
+    const next = name.indexOf(' ', offset);
+    const word = next === -1 ? name.slice(offset) : name.slice(offset, next);
+    if (NOT_A_WORD_START.has(word)) continue;
+    const text = name.slice(offset, offset + MAX_KEY_TEXT);
+    seen ??= new Set([first]);
+    if (!seen.has(text)) {
+      seen.add(text);
+      texts.push({ tier: WORD_START, text });
+      starts++;
+    }
+  }
+  return texts;
+}
+
+/**
+ * searchTexts character by character, for a name that may hold CJK text (a word starts after a space and at
+ * every CJK character). Exported for the test that holds searchTexts to it.
+ */
+export function searchTextsByCharacter(nameSearch: string): { tier: KeyTier; text: string }[] {
   const name = nameSearch.slice(0, MAX_KEY_TEXT * 4);
   const texts: { tier: KeyTier; text: string }[] = [];
   if (name.length === 0) return texts;
@@ -162,6 +201,12 @@ export function companySearchKeys(
 ): { key: string; text: string }[] {
   const band = sizeBand(size);
   return searchTexts(nameSearch).map(({ tier, text }) => ({ key: searchKey(tier, band, text), text }));
+}
+
+/** The stored keys of one directory entry, as companySearchKeys but the keys alone (the import's, per row). */
+export function companySearchKeyStrings(nameSearch: string, size: string | null | undefined): string[] {
+  const band = sizeBand(size);
+  return searchTexts(nameSearch).map(({ tier, text }) => searchKey(tier, band, text));
 }
 
 /**

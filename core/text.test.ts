@@ -62,6 +62,27 @@ describe('normalizeForSearch', () => {
       );
     });
 
+    it('property: printable ASCII (read without the Unicode passes) comes out as through them', () => {
+      const unicodePath = (v: string) =>
+        v
+          .normalize('NFKD')
+          .replace(/\p{M}+/gu, '')
+          .toLowerCase()
+          .replace(/\s+/g, ' ')
+          .trim();
+      const ascii = fc.oneof(
+        fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+        fc.constant(' '),
+      );
+      fc.assert(
+        fc.property(fc.string({ unit: ascii }), (s) => {
+          expect(norm(s)).toBe(unicodePath(s));
+        }),
+      );
+      // Just outside it: a tab, a non-breaking space, an accent.
+      expect(norm(' A\tB\u00a0 Cé ')).toBe('a b ce');
+    });
+
     it('property: Cyrillic text is case-insensitive', () => {
       const cyrillic = fc.integer({ min: 0x0410, max: 0x044f }).map((c) => String.fromCharCode(c));
       fc.assert(

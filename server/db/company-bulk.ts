@@ -11,7 +11,7 @@
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import type SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
-import { companySearchKeys, keyText } from '../../core/company-search.ts';
+import { companySearchKeyStrings, keyText } from '../../core/company-search.ts';
 import { DomainError } from '../errors.ts';
 import { type Db, type Dialect, sqliteHandleOf, type Trx } from './database.ts';
 import { DUNS_INDEX } from './migrations/0013-companies-duns-index.ts';
@@ -73,7 +73,7 @@ export type RowKeys = readonly (readonly string[])[];
 
 /** The stored keys of one row, computed from its normalized name and size. */
 export function keysOfTuple(row: CompanyTuple): string[] {
-  return companySearchKeys(row[TUPLE_NAME_SEARCH], row[TUPLE_SIZE]).map((k) => k.key);
+  return companySearchKeyStrings(row[TUPLE_NAME_SEARCH], row[TUPLE_SIZE]);
 }
 
 /** Search-key rows per insert statement: one statement of many rows binds faster than many of one. */

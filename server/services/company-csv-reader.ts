@@ -15,7 +15,7 @@ import {
   checkCompanyRecord,
   isCompanyCsvHeader,
 } from '../../core/company-csv.ts';
-import { companySearchKeys } from '../../core/company-search.ts';
+import { companySearchKeyStrings } from '../../core/company-search.ts';
 import { normalizeForSearch } from '../../core/text.ts';
 import { bulkIdSource } from '../bulk-ids.ts';
 import type { CompanyTuple } from '../db/company-bulk.ts';
@@ -73,8 +73,6 @@ export async function* readCompanyCsv(
     }
     return normalized;
   };
-  const searchKeysOf = (nameSearch: string, size: string | null) =>
-    companySearchKeys(nameSearch, size).map((k) => k.key);
   let bytes = 0;
   let chunk: CsvChunk = { rows: [], keys: [], bad: [], read: 0, bytes: 0 };
   const take = () => {
@@ -119,7 +117,7 @@ export async function* readCompanyCsv(
       } else {
         const r = check.record;
         const nameSearch = normalizeForSearch(r.name);
-        chunk.keys.push(searchKeysOf(nameSearch, r.size));
+        chunk.keys.push(companySearchKeyStrings(nameSearch, r.size));
         chunk.rows.push([
           nextId(),
           r.name,
